@@ -1,0 +1,39 @@
+//! Checks: each rule of `findings.md` (but intake's own) as one file with its code, the
+//! clause of the notice it enforces, its logic and its tests. [`registry`] lists them;
+//! [`run_all`] runs every one over the extracted model and never stops at the first
+//! finding. A check never reads files and never decides severity (the code does).
+
+pub mod cross_dossier;
+pub mod registry;
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::extract::Extracted;
+use crate::report::Finding;
+
+/// What a check may look at.
+pub struct CheckContext<'a> {
+    pub extracted: &'a Extracted,
+    pub config: &'a Config,
+    /// The day the dossier was received (dates after it are impossible).
+    pub received_on: NaiveDate,
+}
+
+/// One registered check.
+pub struct Check {
+    /// A stable name (the file's name).
+    pub name: &'static str,
+    pub codes: &'static [crate::report::Code],
+    pub run: fn(&CheckContext) -> Vec<Finding>,
+}
+
+/// Runs every registered check.
+pub fn run_all(ctx: &CheckContext) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for check in registry::CHECKS {
+        let _span = tracing::debug_span!("check", name = check.name).entered();
+        findings.extend((check.run)(ctx));
+    }
+    findings
+}

@@ -1,0 +1,478 @@
+//! Settings and rules, loaded as data and validated before anything runs.
+//!
+//! Two files: the settings (`config/default.toml`: limits, OCR, tolerances) and the rules
+//! of the round (`config/rules/*.toml`: years, cities, thresholds of notice §四, the
+//! Annex 2 catalogue, keyword lists). Loading is two phases: parse into raw serde types,
+//! then [`Config::validate`] refuses values that would make the checks meaningless
+//! (a rate above 1, a round without years, a type without thresholds) with a message
+//! that names the file and the key. The built-in copies of both files are compiled into
+//! the binary, so `dossier-verify check` works without a config directory.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The settings file shipped with the product, used when no `--config` is given.
+pub const BUILTIN_SETTINGS: &str = include_str!("../config/default.toml");
+/// The rules file the built-in settings name.
+pub const BUILTIN_RULES: &str = include_str!("../config/rules/liaoning-2024.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Parse { path: String, source: toml::de::Error },
+    #[error("{path}: {key}: {problem}")]
+    Invalid { path: String, key: String, problem: String },
+}
+
+/// Everything a verification needs besides the dossier.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    pub settings: Settings,
+    pub rules: Rules,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Path of the rules file, relative to the settings file.
+    pub rules: String,
+    pub limits: Limits,
+    pub ocr: OcrSettings,
+    pub tolerances: Tolerances,
+    pub pdf: PdfSettings,
+    pub images: ImageSettings,
+    /// The service's section (`[server]`, `[auth]`); absent for CLI-only use.
+    #[serde(default)]
+    pub server: ServerSettings,
+    #[serde(default)]
+    pub auth: AuthSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    pub max_entries: u64,
+    pub max_total_unpacked_bytes: u64,
+    pub max_entry_bytes: u64,
+    pub max_compression_ratio: u64,
+    pub min_ratio_checked_bytes: u64,
+    pub max_nesting_depth: u32,
+    pub max_pdf_pages: u32,
+    pub max_sheet_cells: u64,
+    pub max_image_pixels: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OcrSettings {
+    pub language: String,
+    pub page_segmentation_mode: u32,
+    pub render_dpi: u32,
+    pub min_page_confidence: f64,
+    pub page_timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tolerances {
+    pub rate_points: f64,
+    pub employment_window_days: i64,
+    pub pdf_modified_slack_days: i64,
+    pub shared_phone_max_persons: usize,
+    pub sequential_run_length: usize,
+    pub min_age: u32,
+    pub max_age: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PdfSettings {
+    pub editing_producers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSettings {
+    pub editor_software: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub max_upload_bytes: Option<u64>,
+    pub workers: Option<usize>,
+    pub lease_seconds: Option<u64>,
+    pub metrics_bind: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    #[serde(default)]
+    pub tokens: Vec<TokenEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenEntry {
+    pub name: String,
+    pub role: String,
+    pub city: Option<String>,
+    pub sha256: String,
+}
+
+// ---------------------------------------------------------------- rules of the round
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub round: Round,
+    pub cities: Vec<City>,
+    pub form: FormRules,
+    pub eligibility: Vec<Eligibility>,
+    pub naming: NamingRules,
+    pub catalogue: Vec<CatalogueItem>,
+    pub classify: BTreeMap<String, Vec<String>>,
+    pub roster: RosterRules,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Round {
+    pub notice: String,
+    pub years: Vec<i32>,
+    pub submission_date: chrono::NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct City {
+    pub name: String,
+    pub short: Vec<String>,
+    #[serde(default)]
+    pub major: bool,
+    pub issuer: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormRules {
+    pub scopes: Vec<String>,
+    pub types: Vec<String>,
+    pub labels: BTreeMap<String, Vec<String>>,
+}
+
+/// How a minimum is written in the notice: 不少于/不低于 (≥) or 超过/以上 (>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    AtLeast,
+    MoreThan,
+}
+
+impl Bound {
+    /// Whether `value` satisfies the minimum `min` under this bound.
+    pub fn satisfied(self, value: f64, min: f64) -> bool {
+        match self {
+            Bound::AtLeast => value >= min,
+            Bound::MoreThan => value > min,
+        }
+    }
+
+    /// The notice's own words for the bound, for messages.
+    pub fn words(self) -> &'static str {
+        match self {
+            Bound::AtLeast => "不低于",
+            Bound::MoreThan => "超过",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraineeMinimum {
+    pub major: u32,
+    pub other: u32,
+    pub bound: Bound,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateMinimum {
+    pub min: f64,
+    pub bound: Bound,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eligibility {
+    #[serde(rename = "type")]
+    pub brand_type: String,
+    #[serde(default)]
+    pub subtype: Option<String>,
+    #[serde(default)]
+    pub subtype_keywords: Vec<String>,
+    pub clause: String,
+    #[serde(default)]
+    pub trainees: Option<TraineeMinimum>,
+    #[serde(default)]
+    pub pass_rate: Option<RateMinimum>,
+    #[serde(default)]
+    pub employment_rate: Option<RateMinimum>,
+    #[serde(default)]
+    pub graduate_employment_rate: Option<RateMinimum>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamingRules {
+    pub clause: String,
+    pub occupation_suffixes: Vec<String>,
+    pub occupations: Vec<String>,
+    pub organisation_suffixes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueItem {
+    pub item: u32,
+    pub kind: String,
+    pub title: String,
+    pub required: bool,
+    pub stamp: String,
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterRules {
+    pub header_search_rows: usize,
+    pub footer_markers: Vec<String>,
+    pub headers: BTreeMap<String, Vec<String>>,
+}
+
+/// Roster fields a header may map to; the keys of `[roster.headers]` besides the word lists.
+pub const ROSTER_FIELDS: &[&str] = &[
+    "serial",
+    "name",
+    "id_number",
+    "gender",
+    "phone",
+    "occupation",
+    "training_period",
+    "training_start",
+    "training_end",
+    "result",
+    "certificate",
+    "employed",
+    "employer",
+    "employment_date",
+];
+
+/// Document kinds of report.md that classification may assign from keywords.
+pub const CLASSIFIED_KINDS: &[&str] = &[
+    "recommendation_report",
+    "application_form",
+    "unit_material",
+    "training_roster",
+    "employment_tracking",
+    "other_evidence",
+];
+
+impl Config {
+    /// The configuration compiled into the binary.
+    pub fn builtin() -> Result<Config, ConfigError> {
+        Self::from_strs(BUILTIN_SETTINGS, "config/default.toml", BUILTIN_RULES, "config/rules/liaoning-2024.toml")
+    }
+
+    /// Loads a settings file and the rules file it names (relative to it).
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let settings_text = read(path)?;
+        let settings: Settings = parse(&settings_text, &path.display().to_string())?;
+        let rules_path = path.parent().unwrap_or(Path::new(".")).join(&settings.rules);
+        let rules_text = read(&rules_path)?;
+        let rules: Rules = parse(&rules_text, &rules_path.display().to_string())?;
+        let config = Config { settings, rules };
+        config.validate(&path.display().to_string(), &rules_path.display().to_string())?;
+        Ok(config)
+    }
+
+    /// Parses both files from strings (the built-in copies, or tests).
+    pub fn from_strs(settings: &str, settings_name: &str, rules: &str, rules_name: &str) -> Result<Config, ConfigError> {
+        let config = Config { settings: parse(settings, settings_name)?, rules: parse(rules, rules_name)? };
+        config.validate(settings_name, rules_name)?;
+        Ok(config)
+    }
+
+    /// Phase two: values that parse but cannot be right.
+    pub fn validate(&self, settings_name: &str, rules_name: &str) -> Result<(), ConfigError> {
+        let bad = |path: &str, key: &str, problem: &str| ConfigError::Invalid {
+            path: path.to_string(),
+            key: key.to_string(),
+            problem: problem.to_string(),
+        };
+        let s = &self.settings;
+        if s.limits.max_entries == 0 || s.limits.max_total_unpacked_bytes == 0 || s.limits.max_entry_bytes == 0 {
+            return Err(bad(settings_name, "limits", "entry count and byte limits must be positive"));
+        }
+        if s.limits.max_compression_ratio < 2 {
+            return Err(bad(settings_name, "limits.max_compression_ratio", "must be at least 2 (deflate alone reaches that)"));
+        }
+        if !(0.0..=1.0).contains(&s.ocr.min_page_confidence) {
+            return Err(bad(settings_name, "ocr.min_page_confidence", "must be a fraction between 0 and 1"));
+        }
+        if !(0.0..0.2).contains(&s.tolerances.rate_points) {
+            return Err(bad(settings_name, "tolerances.rate_points", "must be a fraction below 0.2 (0.005 = ±0.5 percentage points)"));
+        }
+        if s.tolerances.min_age >= s.tolerances.max_age {
+            return Err(bad(settings_name, "tolerances.min_age", "must be below max_age"));
+        }
+        for token in &s.auth.tokens {
+            if !matches!(token.role.as_str(), "bureau" | "reviewer" | "admin") {
+                return Err(bad(settings_name, "auth.tokens.role", &format!("token '{}': role must be bureau, reviewer or admin", token.name)));
+            }
+            if token.role == "bureau" && token.city.is_none() {
+                return Err(bad(settings_name, "auth.tokens.city", &format!("bureau token '{}' needs the city it acts for", token.name)));
+            }
+            if token.sha256.len() != 64 || !token.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(bad(settings_name, "auth.tokens.sha256", &format!("token '{}': sha256 must be 64 hex digits", token.name)));
+            }
+        }
+
+        let r = &self.rules;
+        if r.round.years.is_empty() {
+            return Err(bad(rules_name, "round.years", "the round needs the years it examines"));
+        }
+        if r.cities.is_empty() {
+            return Err(bad(rules_name, "cities", "no cities"));
+        }
+        for e in &r.eligibility {
+            if !r.form.types.contains(&e.brand_type) {
+                return Err(bad(rules_name, "eligibility.type", &format!("'{}' is not one of form.types", e.brand_type)));
+            }
+            for (key, rate) in [
+                ("pass_rate", &e.pass_rate),
+                ("employment_rate", &e.employment_rate),
+                ("graduate_employment_rate", &e.graduate_employment_rate),
+            ] {
+                if let Some(rate) = rate {
+                    if !(0.0..=1.0).contains(&rate.min) {
+                        return Err(bad(rules_name, &format!("eligibility.{key}"), &format!("{}: a rate is a fraction in [0, 1], got {}", e.brand_type, rate.min)));
+                    }
+                }
+            }
+        }
+        for t in &r.form.types {
+            if !r.eligibility.iter().any(|e| &e.brand_type == t) {
+                return Err(bad(rules_name, "eligibility", &format!("brand type '{t}' has no eligibility entry")));
+            }
+        }
+        for kind in r.classify.keys() {
+            if !CLASSIFIED_KINDS.contains(&kind.as_str()) {
+                return Err(bad(rules_name, &format!("classify.{kind}"), "not a document kind of report.md"));
+            }
+        }
+        for item in &r.catalogue {
+            if !CLASSIFIED_KINDS.contains(&item.kind.as_str()) {
+                return Err(bad(rules_name, "catalogue.kind", &format!("'{}' is not a document kind", item.kind)));
+            }
+            if !matches!(item.stamp.as_str(), "" | "city_bureau" | "unit") {
+                return Err(bad(rules_name, "catalogue.stamp", &format!("item {}: stamp must be city_bureau, unit or empty", item.item)));
+            }
+        }
+        for field in r.roster.headers.keys() {
+            let is_word_list = field.ends_with("_words");
+            if !is_word_list && !ROSTER_FIELDS.contains(&field.as_str()) {
+                return Err(bad(rules_name, &format!("roster.headers.{field}"), "unknown roster field"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Rules {
+    /// The city whose name or short form starts `text` (or is contained in it), longest match first.
+    pub fn city_named_in(&self, text: &str) -> Option<&City> {
+        let mut best: Option<(&City, usize)> = None;
+        for city in &self.cities {
+            for name in std::iter::once(&city.name).chain(city.short.iter().filter(|s| s.chars().count() >= 2)) {
+                if text.contains(name.as_str()) && best.is_none_or(|(_, len)| name.len() > len) {
+                    best = Some((city, name.len()));
+                }
+            }
+        }
+        best.map(|(city, _)| city)
+    }
+
+    pub fn city(&self, name: &str) -> Option<&City> {
+        self.cities.iter().find(|c| c.name == name)
+    }
+
+    /// Header synonyms of one roster field (empty when the rules have none).
+    pub fn roster_words(&self, field: &str) -> &[String] {
+        self.roster.headers.get(field).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str, path: &str) -> Result<T, ConfigError> {
+    toml::from_str(text).map_err(|source| ConfigError::Parse { path: path.to_string(), source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_config_loads_and_validates() {
+        let config = Config::builtin().expect("built-in config");
+        assert_eq!(config.rules.round.years, vec![2022, 2023]);
+        assert_eq!(config.rules.cities.len(), 15, "14 cities and 沈抚示范区");
+        assert_eq!(config.rules.cities.iter().filter(|c| c.major).count(), 2);
+    }
+
+    #[test]
+    fn config_on_disk_matches_builtin() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
+        let loaded = Config::load(&path).expect("config/default.toml");
+        assert_eq!(loaded.rules.eligibility.len(), Config::builtin().unwrap().rules.eligibility.len());
+    }
+
+    #[test]
+    fn rate_above_one_is_refused_with_its_key() {
+        let rules = BUILTIN_RULES.replace("pass_rate = { min = 0.80, bound = \"more_than\" }", "pass_rate = { min = 80, bound = \"more_than\" }");
+        let err = Config::from_strs(BUILTIN_SETTINGS, "s.toml", &rules, "r.toml").unwrap_err().to_string();
+        assert!(err.contains("r.toml") && err.contains("eligibility.pass_rate"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_refused() {
+        let settings = BUILTIN_SETTINGS.replace("[limits]", "[limits]\nmax_entires = 3");
+        let err = Config::from_strs(&settings, "s.toml", BUILTIN_RULES, "r.toml").unwrap_err().to_string();
+        assert!(err.contains("max_entires"), "{err}");
+    }
+
+    #[test]
+    fn bounds_follow_the_notice_words() {
+        assert!(Bound::AtLeast.satisfied(0.80, 0.80));
+        assert!(!Bound::MoreThan.satisfied(0.80, 0.80));
+        assert!(Bound::MoreThan.satisfied(0.801, 0.80));
+    }
+
+    #[test]
+    fn city_is_found_by_short_name() {
+        let config = Config::builtin().unwrap();
+        assert_eq!(config.rules.city_named_in("大连月嫂").map(|c| c.name.as_str()), Some("大连市"));
+        assert_eq!(config.rules.city_named_in("沈抚示范区党建工作部").map(|c| c.name.as_str()), Some("沈抚示范区"));
+    }
+}

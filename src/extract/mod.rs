@@ -1,0 +1,207 @@
+//! Extraction: [`Dossier`] → [`Extracted`]. Each file is read by the reader of its
+//! format (PDF text layer or page images through OCR, image files, DOCX, spreadsheets),
+//! classified from its name and first page, then interpreted: the application form in
+//! both versions, rosters and tracking tables, and figures stated in narratives.
+//!
+//! A file that cannot be read becomes a `FILE_UNREADABLE` finding and the rest goes on.
+
+pub mod docx;
+pub mod form;
+pub mod image;
+pub mod model;
+pub mod narrative;
+pub mod ocr;
+pub mod pdf;
+pub mod roster;
+pub mod sheet;
+
+use crate::config::Config;
+use crate::intake::{classify, DocKind, Dossier, Entry, Format};
+use crate::report::{Code, Finding, Location};
+
+pub use model::*;
+
+/// Where the pipeline is, for the service's progress display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: &'static str,
+    pub pages_done: u32,
+    pub pages_total: u32,
+}
+
+/// Hooks a caller may give extraction: progress reports and an OCR result cache keyed
+/// by page-image hash and engine settings (so a re-check with new rules does not OCR again).
+#[derive(Default)]
+pub struct Hooks<'a> {
+    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    pub ocr_cache: Option<&'a (dyn OcrCache + Sync)>,
+}
+
+/// Stored OCR results of page images.
+pub trait OcrCache {
+    fn get(&self, key: &str) -> Option<Vec<u8>>;
+    fn put(&self, key: &str, value: &[u8]);
+}
+
+impl Hooks<'_> {
+    pub fn report(&self, stage: &'static str, pages_done: u32, pages_total: u32) {
+        if let Some(progress) = self.progress {
+            progress(Progress { stage, pages_done, pages_total });
+        }
+    }
+}
+
+/// What a reader got out of one file.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    pub sheets: Vec<Sheet>,
+    pub metadata: FileMetadata,
+}
+
+/// Why a file could not be read: the file's fault, so a `FILE_UNREADABLE` finding, never a crash.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("文件已加密（设有密码），无法读取")]
+    Encrypted,
+    #[error("文件已损坏或格式不正确：{0}")]
+    Corrupt(String),
+    #[error("文件超出处理上限：{0}")]
+    TooLarge(String),
+    #[error("OCR 引擎不可用：{0}")]
+    Engine(String),
+}
+
+/// Reads every file of the dossier, classifies it, then interprets the form, the rosters
+/// and the narratives.
+pub fn extract(dossier: &Dossier, config: &Config, hooks: &Hooks) -> Extracted {
+    let mut extracted = Extracted::default();
+    let total = dossier.entries.len() as u32;
+    for (done, entry) in dossier.entries.iter().enumerate() {
+        hooks.report("extract", done as u32, total);
+        let _span = tracing::info_span!("file", path = %entry.path, format = ?entry.format).entered();
+        let (content, unreadable) = match read_entry(entry, config, hooks) {
+            Some(Ok(content)) => (content, None),
+            Some(Err(error)) => {
+                extracted.findings.push(Finding::new(
+                    Code::FileUnreadable,
+                    format!("文件“{}”无法读取：{error}。其余材料照常核验", entry.path),
+                    Location::file(&entry.path),
+                ));
+                (Content::default(), Some(error.to_string()))
+            }
+            None => {
+                extracted.findings.push(Finding::new(
+                    Code::FileUnsupported,
+                    format!("文件“{}”的格式（{}）暂不支持读取，未纳入核验；如为申报材料，请提供 PDF、DOCX 或 XLSX 版本", entry.path, format_label(entry.format)),
+                    Location::file(&entry.path),
+                ));
+                (Content::default(), None)
+            }
+        };
+        let first_page = first_page_text(&content);
+        let classification = classify::classify(&entry.path, first_page.as_deref(), &config.rules);
+        extracted.files.push(ExtractedFile {
+            path: entry.path.clone(),
+            sha256: entry.sha256.clone(),
+            format: entry.format,
+            kind: classification.kind,
+            classified_by: classification.why,
+            pages: content.pages,
+            sheets: content.sheets,
+            metadata: content.metadata,
+            unreadable,
+        });
+    }
+    hooks.report("interpret", total, total);
+    interpret(&mut extracted, config);
+    extracted
+}
+
+/// The reader of each format; `None` for formats the product does not read.
+fn read_entry(entry: &Entry, config: &Config, hooks: &Hooks) -> Option<Result<Content, ReadError>> {
+    Some(match entry.format {
+        Format::Pdf => pdf::read(entry, config, hooks),
+        Format::Jpeg | Format::Png | Format::Tiff | Format::Bmp => image::read(entry, config, hooks),
+        Format::Docx => docx::read(entry, config),
+        Format::Xlsx | Format::Xls | Format::Ods | Format::Et | Format::Csv => sheet::read(entry, config),
+        _ => return None,
+    })
+}
+
+fn format_label(format: Format) -> &'static str {
+    match format {
+        Format::Doc => "Word 97-2003 .doc",
+        Format::Wps => "WPS 文字 .wps",
+        Format::Ofd => "OFD 版式文件",
+        Format::Rar => "RAR 压缩包",
+        Format::SevenZip => "7z 压缩包",
+        Format::Odt => "ODF 文本 .odt",
+        _ => "未知格式",
+    }
+}
+
+/// The text classification looks at: the first page, or the first sheet's first rows.
+fn first_page_text(content: &Content) -> Option<String> {
+    if let Some(page) = content.pages.first() {
+        return Some(page.text.clone());
+    }
+    content.sheets.first().map(|sheet| {
+        let mut text = sheet.name.clone();
+        for row in sheet.rows.iter().take(8) {
+            for cell in row {
+                text.push(' ');
+                text.push_str(&cell.display());
+            }
+        }
+        text
+    })
+}
+
+/// The second pass over classified files: the form in both versions, person tables and
+/// narrative figures.
+fn interpret(extracted: &mut Extracted, config: &Config) {
+    let rules = &config.rules;
+    for file in &extracted.files {
+        match file.kind {
+            DocKind::ApplicationForm if file.format.is_editable() => {
+                if extracted.form_editable.is_none() {
+                    extracted.form_editable = form::from_editable(file, rules);
+                }
+            }
+            DocKind::ApplicationForm => {
+                if extracted.form_scanned.is_none() {
+                    extracted.form_scanned = form::from_scanned(file, rules);
+                }
+            }
+            _ => {}
+        }
+        extracted.tables.extend(roster::tables(file, config));
+        if matches!(file.kind, DocKind::RecommendationReport | DocKind::UnitMaterial) {
+            extracted.narrative_figures.extend(narrative::figures(file, rules));
+        }
+    }
+}
+
+/// Distinct persons among records: by ID number where one is usable, else by name + phone
+/// (findings.md: "distinct persons (by ID number; by name+phone when an ID is unusable)").
+pub fn distinct_persons(records: &[PersonRecord]) -> usize {
+    let mut keys = std::collections::BTreeSet::new();
+    for record in records {
+        keys.insert(person_key(record));
+    }
+    keys.len()
+}
+
+/// The key a person is counted by.
+pub fn person_key(record: &PersonRecord) -> String {
+    match &record.id {
+        Some(IdCell::Text(id)) if !id.trim().is_empty() => format!("id:{}", id.trim().to_uppercase()),
+        _ => format!(
+            "np:{}|{}|{}",
+            record.name.as_deref().unwrap_or("").trim(),
+            record.phone.as_deref().unwrap_or("").trim(),
+            if record.name.is_none() && record.phone.is_none() { record.row.to_string() } else { String::new() }
+        ),
+    }
+}

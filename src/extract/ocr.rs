@@ -1,0 +1,1 @@
+//! OCR through Tesseract (chi_sim). (Being built: see issue 4.)
