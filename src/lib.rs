@@ -5,13 +5,17 @@
 //! (files → what they say) → [`checks`] (rules → findings) → [`report`] (the contract's
 //! JSON). [`verify`] is the one call the CLI and the service both use.
 
+pub mod batch;
 pub mod checks;
 pub mod config;
 pub mod domain;
 pub mod extract;
 pub mod intake;
+pub mod jobs;
 pub mod report;
 pub mod seals;
+pub mod server;
+pub mod store;
 
 use chrono::{DateTime, FixedOffset};
 

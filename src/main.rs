@@ -94,13 +94,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let verified = dossier_verify::verify(&bytes, &meta, &config, &Default::default());
             match format {
                 ReportFormat::Json => println!("{}", verified.report.to_json()),
-                ReportFormat::Html => return not_built("check --format html", 7),
+                ReportFormat::Html => println!("{}", dossier_verify::report::html::render(&verified.report, &Default::default())),
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Batch { .. } => not_built("batch", 7),
         Command::Extract { .. } => not_built("extract", 4),
-        Command::Serve { .. } => not_built("serve", 7),
+        Command::Serve { config, bind, data_dir, database_url } => {
+            let config = load_config(config.as_deref())?;
+            let options = dossier_verify::server::ServeOptions::resolve(&config.settings.server, bind, data_dir, database_url);
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            runtime.block_on(async {
+                let app = dossier_verify::server::Application::build(config, options).await?;
+                eprintln!("dossier-verify: serving on port {}", app.port());
+                app.run_until_stopped().await
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -45,3 +45,57 @@ pub fn digest(dossier_sha256: &str, extracted: &crate::extract::Extracted, confi
         persons_by_year,
     }
 }
+
+/// The batch-only findings over several dossiers' digests.
+///
+/// `CITY_DUPLICATE_TYPE`: the notice (§二) asks each city to integrate brands of one trade
+/// rather than present "多个同质化培训品牌"; two dossiers of one city with the same 品牌类型
+/// are flagged for a reviewer. `CROSS_DOSSIER_PERSON`: one person (same hashed key) counted
+/// in the rosters of two dossiers for the same year.
+pub fn findings(digests: &[DossierDigest]) -> Vec<crate::report::Finding> {
+    use crate::report::{Code, Finding, Location};
+    let label = |d: &DossierDigest| match &d.brand_name {
+        Some(name) => format!("“{name}”"),
+        None => format!("材料 {}", d.dossier.get(..12).unwrap_or(&d.dossier)),
+    };
+    let mut out = Vec::new();
+    let mut by_city_type: BTreeMap<(&str, &str), Vec<&DossierDigest>> = BTreeMap::new();
+    for d in digests {
+        if let (Some(city), Some(kind)) = (d.city.as_deref(), d.brand_type.as_deref()) {
+            by_city_type.entry((city, kind)).or_default().push(d);
+        }
+    }
+    for ((city, kind), group) in by_city_type {
+        if group.len() > 1 {
+            let names: Vec<String> = group.iter().map(|d| label(d)).collect();
+            out.push(
+                Finding::new(
+                    Code::CityDuplicateType,
+                    format!("{city}推荐了{}个品牌类型同为“{kind}”的品牌：{}。通知要求同一市同类品牌予以整合，请核实", group.len(), names.join("、")),
+                    Location::default(),
+                )
+                .expected(1)
+                .actual(group.len()),
+            );
+        }
+    }
+    for (i, a) in digests.iter().enumerate() {
+        for b in &digests[i + 1..] {
+            for (year, persons) in &a.persons_by_year {
+                let Some(other) = b.persons_by_year.get(year) else { continue };
+                let shared = persons.intersection(other).count();
+                if shared > 0 && a.dossier != b.dossier {
+                    out.push(
+                        Finding::new(
+                            Code::CrossDossierPerson,
+                            format!("{year}年有{shared}人同时计入{}和{}两份申报材料的培训人员名单", label(a), label(b)),
+                            Location::default(),
+                        )
+                        .actual(shared),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
