@@ -135,7 +135,9 @@ impl Worker {
                             .application
                             .as_ref()
                             .and_then(|a| a.city.clone())
-                            .or_else(|| verified.digest.city.clone());
+                            .or_else(|| verified.digest.city.clone())
+                            // Bureaus name their archives after the city ("沈阳市-家政服务.zip").
+                            .or_else(|| self.config.rules.city_named_in(&job.filename).map(|c| c.name.clone()));
                         match (serde_json::to_string(&verified.report), serde_json::to_string(&verified.digest)) {
                             (Ok(report_json), Ok(digest_json)) => {
                                 Outcome::Succeeded { verdict: verified.report.verdict.as_str().to_string(), report_json, digest_json, city }

@@ -71,6 +71,7 @@ macro_rules! dossier_from_row {
                 finished_ms: $row.try_get("finished_ms")?,
                 attempts: $row.try_get("attempts")?,
                 completions: $row.try_get("completions")?,
+                worker: $row.try_get("worker")?,
                 error: $row.try_get("error")?,
             },
         }
@@ -126,6 +127,8 @@ pub struct JobRow {
     pub attempts: i64,
     /// How many times a worker completed it (exactly 1 once done).
     pub completions: i64,
+    /// The worker that claimed it last.
+    pub worker: Option<String>,
     pub error: Option<String>,
 }
 
@@ -228,7 +231,7 @@ pub fn new_id() -> String {
 
 const DOSSIER_SELECT: &str = "SELECT d.id, d.sha256, d.filename, d.size_bytes, d.city, d.uploaded_by, d.received_at, \
      d.created_ms, d.verdict, j.id AS job_id, j.status, j.stage, j.pages_done, j.pages_total, j.enqueued_ms, \
-     j.started_ms, j.finished_ms, j.attempts, j.completions, j.error \
+     j.started_ms, j.finished_ms, j.attempts, j.completions, j.worker, j.error \
      FROM dossiers d JOIN jobs j ON j.id = d.latest_job";
 
 /// The service's database.
@@ -408,6 +411,7 @@ impl Store {
                     finished_ms: row.try_get("finished_ms")?,
                     attempts: row.try_get("attempts")?,
                     completions: row.try_get("completions")?,
+                    worker: row.try_get("worker")?,
                     error: row.try_get("error")?,
                 })),
                 None => Ok(None),
