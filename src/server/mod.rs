@@ -40,5 +40,5 @@ pub fn china_now() -> chrono::DateTime<chrono::FixedOffset> {
 /// Milliseconds since the epoch → RFC 3339 in UTC+8.
 pub fn rfc3339(ms: i64) -> String {
     let offset = chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"));
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&offset).to_rfc3339()).unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&offset).to_rfc3339_opts(chrono::SecondsFormat::Millis, false)).unwrap_or_default()
 }

@@ -171,7 +171,7 @@ pub async fn upload(State(state): State<AppState>, caller: Caller, request: Requ
         size_bytes: stored.size as i64,
         city: if caller.role == Role::Bureau { caller.city.clone() } else { None },
         uploaded_by: caller.name.clone(),
-        received_at: crate::server::china_now().to_rfc3339(),
+        received_at: crate::server::china_now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
     };
     match state.store.register(&new).await {
         Ok(Registered::New(row)) => {
