@@ -98,7 +98,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Batch { .. } => not_built("batch", 7),
+        Command::Batch { inputs, out, jobs, config } => {
+            let config = load_config(config.as_deref())?;
+            let summary = dossier_verify::batch::run(&inputs, &out, jobs, &config)?;
+            eprintln!(
+                "dossier-verify: {} checked, {} could not be checked; reports and summary in {}",
+                summary.checked,
+                summary.not_checked,
+                out.display()
+            );
+            // The exit code is the number of dossiers that could not be checked (capped at 255).
+            Ok(ExitCode::from(u8::try_from(summary.not_checked).unwrap_or(u8::MAX)))
+        }
         Command::Extract { .. } => not_built("extract", 4),
         Command::Serve { config, bind, data_dir, database_url } => {
             let config = load_config(config.as_deref())?;

@@ -99,3 +99,34 @@ pub fn findings(digests: &[DossierDigest]) -> Vec<crate::report::Finding> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Code;
+
+    fn digest(id: &str, city: &str, kind: &str, persons: &[&str]) -> DossierDigest {
+        DossierDigest {
+            dossier: id.into(),
+            city: Some(city.into()),
+            brand_type: Some(kind.into()),
+            brand_name: Some(format!("品牌{id}")),
+            persons_by_year: BTreeMap::from([(2022, persons.iter().map(|p| p.to_string()).collect())]),
+        }
+    }
+
+    #[test]
+    fn same_city_same_type_and_shared_persons_are_flagged() {
+        let digests = [
+            digest("a", "沈阳市", "行政区域", &["p1", "p2"]),
+            digest("b", "沈阳市", "行政区域", &["p2", "p3"]),
+            digest("c", "大连市", "行政区域", &["p9"]),
+        ];
+        let found = findings(&digests);
+        let codes: Vec<Code> = found.iter().map(|f| f.code).collect();
+        assert_eq!(codes, vec![Code::CityDuplicateType, Code::CrossDossierPerson]);
+        assert!(found[0].message.contains("沈阳市") && found[0].message.contains("品牌a") && found[0].message.contains("品牌b"));
+        assert_eq!(found[1].actual.as_deref(), Some("1"));
+        assert!(findings(&digests[2..]).is_empty());
+    }
+}

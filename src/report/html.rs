@@ -331,6 +331,35 @@ mod tests {
     }
 
     #[test]
+    fn reported_figures_stand_beside_what_the_rosters_show() {
+        use crate::report::{Application, RosterSummary, YearFigures};
+        let mut r = report();
+        r.application = Some(Application {
+            brand_name: Some("沈阳巧嫂".into()),
+            city: Some("沈阳市".into()),
+            scope: None,
+            brand_type: None,
+            occupations: vec![],
+            units: vec![],
+            years: vec![YearFigures { year: 2022, trainees: Some(2150), pass_rate: Some(0.86), employment_rate: None }],
+            source: "2.申报表.docx".into(),
+        });
+        r.rosters = vec![RosterSummary {
+            path: "名单.xlsx".into(),
+            sheet: None,
+            kind: "training_roster".into(),
+            year: Some(2022),
+            rows: 2150,
+            persons: 2149,
+            passed: Some(1849),
+            employed_within_6_months: None,
+        }];
+        let html = render(&r, &Extras::default());
+        assert!(html.contains("<tr class=\"mismatch\"><td>2022</td><td>培训人数</td><td>2150</td><td>2149</td>"), "{html}");
+        assert!(html.contains("<td>86.0%</td><td>86.0%</td>"));
+    }
+
+    #[test]
     fn base64_matches_rfc4648_vectors() {
         assert_eq!(base64(b""), "");
         assert_eq!(base64(b"f"), "Zg==");
