@@ -6,6 +6,7 @@ mod batches;
 mod dossiers;
 mod helpers;
 mod jobs;
+mod load;
 mod ops;
 mod processes;
 mod roles;
