@@ -196,7 +196,7 @@ fn check_one(file: &Path, out: &Path, config: &Config, names: &Mutex<std::collec
     let json_path = out.join(format!("{stem}.json"));
     let html_path = out.join(format!("{stem}.html"));
     let written = std::fs::write(&json_path, report.to_json())
-        .and_then(|()| std::fs::write(&html_path, crate::report::html::render(report, &Default::default())));
+        .and_then(|()| std::fs::write(&html_path, crate::report::html::render(report, &crate::report::html::Extras { seals: verified.seal_images.clone(), nav_html: None })));
     if let Err(error) = written {
         line.error = Some(format!("报告无法写入 {}：{error}", json_path.display()));
         return (line, None);

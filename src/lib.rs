@@ -37,6 +37,8 @@ pub struct DossierMeta {
 pub struct Verified {
     pub report: Report,
     pub digest: DossierDigest,
+    /// Seal crops and page thumbnails for the HTML report (the JSON carries none).
+    pub seal_images: Vec<report::html::SealImage>,
 }
 
 /// Verifies one dossier archive. Never fails on bad input — a broken archive or file is
@@ -59,6 +61,7 @@ pub fn verify(bytes: &[u8], meta: &DossierMeta, config: &Config, hooks: &Hooks) 
 
     let report = report::build::build(&dossier, &extracted, findings, &meta.received_at.to_rfc3339(), &config.rules.round.years);
     let digest = checks::cross_dossier::digest(&dossier.sha256, &extracted, config);
+    let seal_images = report::html::seal_images(&dossier, &extracted);
     tracing::info!(verdict = report.verdict.as_str(), findings = report.findings.len(), "verified");
-    Verified { report, digest }
+    Verified { report, digest, seal_images }
 }

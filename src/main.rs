@@ -94,7 +94,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let verified = dossier_verify::verify(&bytes, &meta, &config, &Default::default());
             match format {
                 ReportFormat::Json => println!("{}", verified.report.to_json()),
-                ReportFormat::Html => println!("{}", dossier_verify::report::html::render(&verified.report, &Default::default())),
+                ReportFormat::Html => {
+                    let extras = dossier_verify::report::html::Extras { seals: verified.seal_images, nav_html: None };
+                    println!("{}", dossier_verify::report::html::render(&verified.report, &extras))
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -140,7 +140,13 @@ impl Worker {
                             .or_else(|| self.config.rules.city_named_in(&job.filename).map(|c| c.name.clone()));
                         match (serde_json::to_string(&verified.report), serde_json::to_string(&verified.digest)) {
                             (Ok(report_json), Ok(digest_json)) => {
-                                Outcome::Succeeded { verdict: verified.report.verdict.as_str().to_string(), report_json, digest_json, city }
+                                Outcome::Succeeded {
+                                    verdict: verified.report.verdict.as_str().to_string(),
+                                    report_json,
+                                    digest_json,
+                                    city,
+                                    seal_images: verified.seal_images,
+                                }
                             }
                             _ => Outcome::Failed { error: "核验报告无法保存（序列化失败）".into() },
                         }

@@ -18,13 +18,49 @@ pub struct Extras {
 }
 
 /// The crop of one seal and a thumbnail of its page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SealImage {
     pub path: String,
     pub page: u32,
     pub bbox: [u32; 4],
     pub crop_png: Vec<u8>,
     pub page_thumbnail_png: Vec<u8>,
+}
+
+/// Longest side of a page thumbnail, in pixels.
+const THUMBNAIL_SIDE: u32 = 240;
+
+/// The crops extraction kept for each seal, with a thumbnail of its page where the page is
+/// an image file of the dossier (PDF pages are not kept as images after OCR).
+pub fn seal_images(dossier: &crate::intake::Dossier, extracted: &crate::extract::Extracted) -> Vec<SealImage> {
+    let mut out = Vec::new();
+    for file in &extracted.files {
+        let seals: Vec<_> = file.pages.iter().flat_map(|p| p.seals.iter()).collect();
+        if seals.is_empty() {
+            continue;
+        }
+        let thumbnail = if file.format.is_image() {
+            dossier.entries.iter().find(|e| e.path == file.path).and_then(|e| thumbnail_png(&e.bytes)).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        for seal in seals {
+            out.push(SealImage { path: file.path.clone(), page: seal.page, bbox: seal.bbox, crop_png: seal.crop_png.clone(), page_thumbnail_png: thumbnail.clone() });
+        }
+    }
+    out
+}
+
+fn thumbnail_png(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().ok()?;
+    // A thumbnail is not worth decoding a huge image for.
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let thumb = reader.decode().ok()?.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+    let mut png = Vec::new();
+    thumb.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).ok()?;
+    Some(png)
 }
 
 pub fn escape(text: &str) -> String {

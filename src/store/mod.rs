@@ -191,7 +191,7 @@ pub struct Claimed {
 /// How a job ended.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    Succeeded { verdict: String, report_json: String, digest_json: String, city: Option<String> },
+    Succeeded { verdict: String, report_json: String, digest_json: String, city: Option<String>, seal_images: Vec<crate::report::html::SealImage> },
     Failed { error: String },
 }
 
@@ -501,17 +501,49 @@ impl Store {
                 tx.rollback().await?;
                 return Ok::<bool, sqlx::Error>(false);
             }
-            if let Outcome::Succeeded { verdict, report_json, digest_json, city } = outcome {
+            if let Outcome::Succeeded { verdict, report_json, digest_json, city, seal_images } = outcome {
                 // A bureau's upload keeps the bureau's city; otherwise the report's says whose it is.
                 // Only the dossier's latest run writes its report (a re-check supersedes older runs).
                 sqlx::query("UPDATE dossiers SET verdict = $1, report_json = $2, digest_json = $3, city = COALESCE(city, $4) \
                              WHERE latest_job = $5")
                     .bind(verdict).bind(report_json).bind(digest_json).bind(city).bind(job_id)
                     .execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM seal_images WHERE dossier_id = (SELECT id FROM dossiers WHERE latest_job = $1)")
+                    .bind(job_id).execute(&mut *tx).await?;
+                for (idx, image) in seal_images.iter().enumerate() {
+                    let bbox = format!("{},{},{},{}", image.bbox[0], image.bbox[1], image.bbox[2], image.bbox[3]);
+                    sqlx::query("INSERT INTO seal_images (dossier_id, idx, path, page, bbox, crop_png, thumb_png) \
+                                 SELECT id, $2, $3, $4, $5, $6, $7 FROM dossiers WHERE latest_job = $1")
+                        .bind(job_id).bind(idx as i64).bind(&image.path).bind(i64::from(image.page)).bind(&bbox)
+                        .bind(&image.crop_png).bind(&image.page_thumbnail_png)
+                        .execute(&mut *tx).await?;
+                }
             }
             tx.commit().await?;
             Ok(true)
         }.await).map_err(StoreError::from)
+    }
+
+    /// Seal crops and thumbnails stored with a dossier's report.
+    pub async fn seal_images(&self, dossier_id: &str) -> Result<Vec<crate::report::html::SealImage>, StoreError> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query("SELECT path, page, bbox, crop_png, thumb_png FROM seal_images WHERE dossier_id = $1 ORDER BY idx")
+                .bind(dossier_id).fetch_all(pool).await?;
+            let mut out = Vec::new();
+            for row in rows {
+                let bbox: String = row.try_get("bbox")?;
+                let mut parts = bbox.split(',').map(|p| p.parse::<u32>().unwrap_or(0));
+                let bbox = [(); 4].map(|_| parts.next().unwrap_or(0));
+                out.push(crate::report::html::SealImage {
+                    path: row.try_get("path")?,
+                    page: u32::try_from(row.try_get::<i64, _>("page")?).unwrap_or(0),
+                    bbox,
+                    crop_png: row.try_get("crop_png")?,
+                    page_thumbnail_png: row.try_get("thumb_png")?,
+                });
+            }
+            Ok(out)
+        })
     }
 
     pub async fn ocr_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {

@@ -223,3 +223,45 @@ async fn the_service_runs_the_same_on_postgres() {
     let (status, _) = app.get_json(DALIAN, &format!("/api/v1/dossiers/{id}")).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn the_report_page_shows_each_seal_crop_beside_its_page_thumbnail() {
+    use dossier_verify::report::html::SealImage;
+    use dossier_verify::report::{DocumentSummary, DossierInfo, Report, StampSummary, Verdict, SCHEMA};
+    let app = spawn_app_with(AppOptions { workers: 0, ..Default::default() }).await;
+    let id = app.upload_ok(SHENYANG, "seal.zip", dossier_zip("seal")).await;
+    let job = app.store().claim("test-worker", std::time::Duration::from_secs(30), 3).await.unwrap().unwrap();
+    // What a worker stores once seal detection exists: a stamp in the report, its crop aside.
+    let report = Report {
+        schema: SCHEMA.into(),
+        dossier: DossierInfo { sha256: job.sha256.clone(), filename: "seal.zip".into(), received_at: job.received_at.clone() },
+        verdict: Verdict::Pass,
+        application: None,
+        documents: vec![DocumentSummary {
+            path: "1.推荐报告.png".into(),
+            sha256: "00".into(),
+            kind: "recommendation_report".into(),
+            format: "image".into(),
+            pages: Some(1),
+            text_source: "ocr".into(),
+            ocr_confidence: Some(0.9),
+            stamps: vec![StampSummary { page: 1, bbox: [10, 20, 30, 40], text: Some("沈阳市人力资源和社会保障局".into()), confidence: 0.9 }],
+            classified_by: vec!["文件名:推荐报告".into()],
+        }],
+        rosters: vec![],
+        findings: vec![],
+    };
+    let png = b"\x89PNG\r\n\x1a\nfake-crop".to_vec();
+    let outcome = dossier_verify::store::Outcome::Succeeded {
+        verdict: "pass".into(),
+        report_json: serde_json::to_string(&report).unwrap(),
+        digest_json: "{}".into(),
+        city: None,
+        seal_images: vec![SealImage { path: "1.推荐报告.png".into(), page: 1, bbox: [10, 20, 30, 40], crop_png: png.clone(), page_thumbnail_png: png }],
+    };
+    assert!(app.store().complete(&job.job_id, "test-worker", &outcome, 0).await.unwrap());
+    let html = app.get(REVIEWER, &format!("/api/v1/dossiers/{id}/report.html")).await.text().await.unwrap();
+    assert!(html.contains("沈阳市人力资源和社会保障局"));
+    assert_eq!(html.matches("src=\"data:image/png;base64,iVBORw0KGgpmYWtlLWNyb3A=\"").count(), 2, "crop and thumbnail: {html}");
+    assert!(html.contains("alt=\"印章截图\"") && html.contains("alt=\"所在页缩略图\""));
+}

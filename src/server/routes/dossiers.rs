@@ -308,7 +308,8 @@ pub async fn report_html(State(state): State<AppState>, caller: Caller, Path(id)
     let row = visible(&state, &caller, &id).await?;
     let value = report_value(&state, &caller, &row).await?;
     let report: crate::Report = serde_json::from_value(value).map_err(ApiError::internal)?;
-    Ok(Html(crate::report::html::render(&report, &crate::report::html::Extras::default())).into_response())
+    let extras = crate::report::html::Extras { seals: state.store.seal_images(&row.id).await?, nav_html: None };
+    Ok(Html(crate::report::html::render(&report, &extras)).into_response())
 }
 
 #[derive(Debug, Serialize)]

@@ -202,7 +202,11 @@ pub async fn dossier_page(State(state): State<AppState>, headers: HeaderMap, Pat
             Ok(Err(error)) => return crate::server::error::ApiError::internal(error).into_response(),
             Err(error) => return error.into_response(),
         };
-        let extras = Extras { nav_html: Some(nav), ..Extras::default() };
+        let seals = match state.store.seal_images(&row.id).await {
+            Ok(seals) => seals,
+            Err(error) => return crate::server::error::ApiError::from(error).into_response(),
+        };
+        let extras = Extras { nav_html: Some(nav), seals };
         return Html(crate::report::html::render(&report, &extras)).into_response();
     }
     let progress = match (&row.job.stage, row.job.pages_total) {
