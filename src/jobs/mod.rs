@@ -84,7 +84,8 @@ impl Worker {
             let progress = progress.clone();
             let cache = cache.clone();
             let (job_id, worker, lease) = (job.job_id.clone(), self.name.clone(), self.lease);
-            let every = (lease / 3).clamp(Duration::from_millis(100), Duration::from_secs(10));
+            // Often enough for a live progress display, and well inside the lease.
+            let every = (lease / 3).clamp(Duration::from_millis(100), Duration::from_secs(1));
             tokio::spawn(async move {
                 loop {
                     let snapshot = progress.lock().ok().and_then(|p| p.clone());

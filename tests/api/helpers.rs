@@ -39,11 +39,20 @@ pub struct AppOptions {
     /// Reuse this data directory (restart tests) instead of a fresh one.
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
+    pub metrics_bind: Option<String>,
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
-        AppOptions { db: Db::Sqlite, workers: 1, max_upload_bytes: 10 * 1024 * 1024, lease: Duration::from_secs(30), data_dir: None, database_url: None }
+        AppOptions {
+            db: Db::Sqlite,
+            workers: 1,
+            max_upload_bytes: 10 * 1024 * 1024,
+            lease: Duration::from_secs(30),
+            data_dir: None,
+            database_url: None,
+            metrics_bind: None,
+        }
     }
 }
 
@@ -108,7 +117,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         lease: options.lease,
         poll: Duration::from_millis(100),
         max_upload_bytes: options.max_upload_bytes,
-        metrics_bind: None,
+        metrics_bind: options.metrics_bind.clone(),
         admin_token: Some(ADMIN.into()),
         min_job_time: Duration::ZERO,
     };

@@ -96,3 +96,35 @@ async fn the_web_pages_sign_in_list_and_show_a_report() {
     let wrong = app.client.post(app.url("/login")).form(&[("token", "nope")]).send().await.unwrap();
     assert_eq!(wrong.headers()["location"], "/login?error=1");
 }
+
+#[tokio::test]
+async fn the_metrics_bind_serves_metrics_without_a_token() {
+    // A free port for the metrics listener.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let app = spawn_app_with(AppOptions { metrics_bind: Some(format!("127.0.0.1:{port}")), ..Default::default() }).await;
+    let mut text = String::new();
+    for _ in 0..50 {
+        if let Ok(response) = app.client.get(format!("http://127.0.0.1:{port}/metrics")).send().await {
+            assert_eq!(response.status().as_u16(), 200);
+            text = response.text().await.unwrap();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(text.contains("dossier_verify_jobs{status=\"enqueued\"}"), "{text}");
+    // The main port still wants the admin token.
+    assert_eq!(app.client.get(app.url("/metrics")).send().await.unwrap().status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn progress_is_written_to_the_job_while_it_runs() {
+    let app = spawn_app_with(AppOptions { workers: 0, ..Default::default() }).await;
+    let id = app.upload_ok(SHENYANG, "p.zip", dossier_zip("progress")).await;
+    let job = app.store().claim("w", std::time::Duration::from_secs(30), 3).await.unwrap().unwrap();
+    let progress = dossier_verify::extract::Progress { stage: "extract", pages_done: 3, pages_total: 12 };
+    assert!(app.store().heartbeat(&job.job_id, "w", std::time::Duration::from_secs(30), Some(&progress), 2).await.unwrap());
+    let (_, view) = app.get_json(SHENYANG, &format!("/api/v1/dossiers/{id}")).await;
+    assert_eq!(view["status"], "processing");
+    assert_eq!(view["progress"], serde_json::json!({"stage": "extract", "pages_done": 3, "pages_total": 12}));
+    assert!(!app.store().heartbeat(&job.job_id, "someone-else", std::time::Duration::from_secs(30), None, 0).await.unwrap());
+}
