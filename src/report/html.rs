@@ -271,15 +271,12 @@ fn seals(h: &mut String, report: &Report, extras: &Extras) {
     for (doc, stamp) in stamps {
         let image = extras.seals.iter().find(|s| s.path == doc.path && s.page == stamp.page && s.bbox == stamp.bbox);
         let mut pictures = String::new();
-        match image {
-            Some(image) => {
-                for (png, alt) in [(&image.crop_png, "印章截图"), (&image.page_thumbnail_png, "所在页缩略图")] {
-                    if !png.is_empty() {
-                        let _ = write!(pictures, "<img alt=\"{alt}\" src=\"data:image/png;base64,{}\">", base64(png));
-                    }
+        if let Some(image) = image {
+            for (png, alt) in [(&image.crop_png, "印章截图"), (&image.page_thumbnail_png, "所在页缩略图")] {
+                if !png.is_empty() {
+                    let _ = write!(pictures, "<img alt=\"{alt}\" src=\"data:image/png;base64,{}\">", base64(png));
                 }
             }
-            None => {}
         }
         if pictures.is_empty() {
             pictures = "<span class=\"muted\">（暂无截图）</span>".into();

@@ -37,7 +37,10 @@ pub fn router(state: AppState) -> Router {
         .route("/dossiers/{id}", get(web::dossier_page))
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        // The span names the path only: a query may carry a sign-in token (`/login?token=`).
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<axum::body::Body>| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        }))
         .with_state(state)
 }
 
