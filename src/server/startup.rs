@@ -166,3 +166,31 @@ async fn shutdown_signal() {
         _ = terminate => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_config_file_which_overrides_defaults() {
+        let defaults = ServeOptions::resolve(&ServerSettings::default(), None, None, None);
+        assert_eq!(defaults.bind, DEFAULT_BIND);
+        assert_eq!(defaults.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+        assert_eq!(defaults.database_url, None, "embedded SQLite by default");
+        assert_eq!(defaults.max_upload_bytes, DEFAULT_MAX_UPLOAD_BYTES);
+        let file = ServerSettings {
+            bind: Some("0.0.0.0:9000".into()),
+            data_dir: Some("/srv/dv".into()),
+            database_url: Some("postgres://db/dv".into()),
+            lease_seconds: Some(5),
+            workers: Some(0),
+            ..ServerSettings::default()
+        };
+        let from_file = ServeOptions::resolve(&file, None, None, None);
+        assert_eq!((from_file.bind.as_str(), from_file.workers, from_file.lease), ("0.0.0.0:9000", 0, Duration::from_secs(5)));
+        let flags = ServeOptions::resolve(&file, Some("127.0.0.1:1".into()), Some("/tmp/x".into()), Some("postgres://other/db".into()));
+        assert_eq!(flags.bind, "127.0.0.1:1");
+        assert_eq!(flags.data_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(flags.database_url.as_deref(), Some("postgres://other/db"));
+    }
+}
