@@ -41,11 +41,19 @@ pub struct SummaryLine {
     pub error: Option<String>,
 }
 
+/// A batch finding and the archive it is reported on.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossFinding {
+    pub file: String,
+    #[serde(flatten)]
+    pub finding: Finding,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub dossiers: Vec<SummaryLine>,
-    /// `CITY_DUPLICATE_TYPE`, `CROSS_DOSSIER_PERSON` over the whole batch.
-    pub cross_dossier_findings: Vec<Finding>,
+    /// `CITY_DUPLICATE_TYPE`, `CROSS_DOSSIER_PERSON` over the whole batch, each with its file.
+    pub cross_dossier_findings: Vec<CrossFinding>,
     pub checked: usize,
     pub not_checked: usize,
 }
@@ -115,8 +123,14 @@ pub fn run(inputs: &[PathBuf], out: &Path, jobs: Option<usize>, config: &Config)
     bar.finish_and_clear();
 
     let digests: Vec<DossierDigest> = results.iter().filter_map(|(_, d)| d.clone()).collect();
-    let mut cross = cross_dossier::findings(&digests);
-    crate::report::sort_findings(&mut cross);
+    // Digests name dossiers by sha256; the summary names them by file.
+    let files_by_sha: std::collections::BTreeMap<&str, &str> =
+        results.iter().filter_map(|(line, d)| d.as_ref().map(|d| (d.dossier.as_str(), line.file.as_str()))).collect();
+    let mut cross: Vec<CrossFinding> = cross_dossier::check_batch(&digests, config)
+        .into_iter()
+        .map(|(sha, finding)| CrossFinding { file: files_by_sha.get(sha.as_str()).map(|f| f.to_string()).unwrap_or(sha), finding })
+        .collect();
+    cross.sort_by(|a, b| (a.finding.code, &a.file, &a.finding.message).cmp(&(b.finding.code, &b.file, &b.finding.message)));
     let dossiers: Vec<SummaryLine> = results.into_iter().map(|(line, _)| line).collect();
     let not_checked = dossiers.iter().filter(|d| d.error.is_some()).count();
     let summary = Summary { checked: dossiers.len() - not_checked, not_checked, dossiers, cross_dossier_findings: cross };

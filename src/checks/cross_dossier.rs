@@ -46,17 +46,17 @@ pub fn digest(dossier_sha256: &str, extracted: &crate::extract::Extracted, confi
     }
 }
 
-/// The batch-only findings over several dossiers' digests.
+/// The batch findings, each with the dossier (its `DossierDigest::dossier`) it belongs to.
 ///
-/// `CITY_DUPLICATE_TYPE`: the notice (§二) asks each city to integrate brands of one trade
-/// rather than present "多个同质化培训品牌"; two dossiers of one city with the same 品牌类型
-/// are flagged for a reviewer. `CROSS_DOSSIER_PERSON`: one person (same hashed key) counted
-/// in the rosters of two dossiers for the same year.
-pub fn findings(digests: &[DossierDigest]) -> Vec<crate::report::Finding> {
+/// (A minimal version for the service; the checks branch carries the full one with the
+/// same signature, which replaces this at merge.) `CITY_DUPLICATE_TYPE`: notice 七(三),
+/// "推荐 2 个及以上的应为不同类型"; `CROSS_DOSSIER_PERSON`: one hashed person in the rosters of
+/// two dossiers for the same year.
+pub fn check_batch(digests: &[DossierDigest], config: &crate::config::Config) -> Vec<(String, crate::report::Finding)> {
     use crate::report::{Code, Finding, Location};
     let label = |d: &DossierDigest| match &d.brand_name {
         Some(name) => format!("“{name}”"),
-        None => format!("材料 {}", d.dossier.get(..12).unwrap_or(&d.dossier)),
+        None => format!("材料{}", d.dossier.get(..12).unwrap_or(&d.dossier)),
     };
     let mut out = Vec::new();
     let mut by_city_type: BTreeMap<(&str, &str), Vec<&DossierDigest>> = BTreeMap::new();
@@ -66,34 +66,34 @@ pub fn findings(digests: &[DossierDigest]) -> Vec<crate::report::Finding> {
         }
     }
     for ((city, kind), group) in by_city_type {
-        if group.len() > 1 {
-            let names: Vec<String> = group.iter().map(|d| label(d)).collect();
-            out.push(
-                Finding::new(
-                    Code::CityDuplicateType,
-                    format!("{city}推荐了{}个品牌类型同为“{kind}”的品牌：{}。通知要求同一市同类品牌予以整合，请核实", group.len(), names.join("、")),
-                    Location::default(),
-                )
-                .expected(1)
-                .actual(group.len()),
-            );
+        if group.len() < 2 {
+            continue;
+        }
+        let names: Vec<String> = group.iter().map(|d| label(d)).collect();
+        for d in &group {
+            let message = format!("{city}本批次推荐了{}个“{kind}”类型的培训品牌（{}）。依据：七(三) 推荐2个及以上的应为不同类型", group.len(), names.join("、"));
+            out.push((d.dossier.clone(), Finding::new(Code::CityDuplicateType, message, Location::default()).actual(group.len())));
         }
     }
-    for (i, a) in digests.iter().enumerate() {
-        for b in &digests[i + 1..] {
-            for (year, persons) in &a.persons_by_year {
-                let Some(other) = b.persons_by_year.get(year) else { continue };
-                let shared = persons.intersection(other).count();
-                if shared > 0 && a.dossier != b.dossier {
-                    out.push(
-                        Finding::new(
-                            Code::CrossDossierPerson,
-                            format!("{year}年有{shared}人同时计入{}和{}两份申报材料的培训人员名单", label(a), label(b)),
-                            Location::default(),
-                        )
-                        .actual(shared),
-                    );
+    for &year in &config.rules.round.years {
+        for d in digests {
+            let Some(persons) = d.persons_by_year.get(&year) else { continue };
+            let mut shared = 0;
+            let mut others = BTreeSet::new();
+            for key in persons {
+                let mut found = false;
+                for o in digests.iter().filter(|o| o.dossier != d.dossier) {
+                    if o.persons_by_year.get(&year).is_some_and(|p| p.contains(key)) {
+                        others.insert(label(o));
+                        found = true;
+                    }
                 }
+                shared += usize::from(found);
+            }
+            if shared > 0 {
+                let others: Vec<String> = others.into_iter().collect();
+                let message = format!("{year}年本品牌培训人员名单中有{shared}人同时计入{}的培训人员名单", others.join("、"));
+                out.push((d.dossier.clone(), Finding::new(Code::CrossDossierPerson, message, Location::default()).actual(shared)));
             }
         }
     }
@@ -116,17 +116,20 @@ mod tests {
     }
 
     #[test]
-    fn same_city_same_type_and_shared_persons_are_flagged() {
+    fn same_city_same_type_and_shared_persons_are_flagged_on_each_dossier() {
+        let config = crate::config::Config::builtin().unwrap();
         let digests = [
             digest("a", "沈阳市", "行政区域", &["p1", "p2"]),
             digest("b", "沈阳市", "行政区域", &["p2", "p3"]),
             digest("c", "大连市", "行政区域", &["p9"]),
         ];
-        let found = findings(&digests);
-        let codes: Vec<Code> = found.iter().map(|f| f.code).collect();
-        assert_eq!(codes, vec![Code::CityDuplicateType, Code::CrossDossierPerson]);
-        assert!(found[0].message.contains("沈阳市") && found[0].message.contains("品牌a") && found[0].message.contains("品牌b"));
-        assert_eq!(found[1].actual.as_deref(), Some("1"));
-        assert!(findings(&digests[2..]).is_empty());
+        let found = check_batch(&digests, &config);
+        let codes: Vec<(&str, Code)> = found.iter().map(|(d, f)| (d.as_str(), f.code)).collect();
+        assert_eq!(
+            codes,
+            vec![("a", Code::CityDuplicateType), ("b", Code::CityDuplicateType), ("a", Code::CrossDossierPerson), ("b", Code::CrossDossierPerson)]
+        );
+        assert!(found[2].1.message.contains("品牌b") && found[2].1.actual.as_deref() == Some("1"));
+        assert!(check_batch(&digests[2..], &config).is_empty());
     }
 }

@@ -68,3 +68,47 @@ async fn a_batch_request_must_name_existing_dossiers() {
     let (status, _) = app.get_json(ADMIN, "/api/v1/batches/nope").await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn batch_findings_name_the_dossier_they_concern() {
+    use dossier_verify::store::Outcome;
+    let app = spawn_app_with(AppOptions { workers: 0, ..Default::default() }).await;
+    let a = app.upload_ok(SHENYANG, "a.zip", dossier_zip("digest-a")).await;
+    let b = app.upload_ok(SHENYANG, "b.zip", dossier_zip("digest-b")).await;
+    let (status, body) = app.post_json(ADMIN, "/api/v1/batches", &json!({"dossiers": [a, b]})).await;
+    assert_eq!(status, 202);
+    let batch = body["id"].as_str().unwrap().to_string();
+    let (_, pending) = app.get_json(ADMIN, &format!("/api/v1/batches/{batch}")).await;
+    assert_eq!(pending["status"], "enqueued");
+    assert!(pending["findings"].is_null());
+    // Run every queued job by hand, storing what a full extraction would digest: two
+    // brands of one type in one city, sharing one trainee in 2022.
+    while let Some(job) = app.store().claim("w", std::time::Duration::from_secs(30), 3).await.unwrap() {
+        let (_, view) = app.get_json(ADMIN, &format!("/api/v1/dossiers/{}", job.dossier_id)).await;
+        let report = app.get_json(ADMIN, &format!("/api/v1/dossiers/{}/report", job.dossier_id)).await.1;
+        let report = if report.is_null() || report.get("schema").is_none() {
+            json!({"schema": "dossier-verify/report/v1", "dossier": {"sha256": job.sha256, "filename": view["filename"], "received_at": job.received_at},
+                   "verdict": "pass", "application": null, "documents": [], "rosters": [], "findings": []})
+        } else {
+            report
+        };
+        let digest = json!({"dossier": job.sha256, "city": "沈阳市", "brand_type": "行政区域", "brand_name": format!("品牌{}", &job.dossier_id[..4]),
+                            "persons_by_year": {"2022": ["shared-person", format!("own-{}", job.dossier_id)]}});
+        let outcome = Outcome::Succeeded { verdict: "pass".into(), report_json: report.to_string(), digest_json: digest.to_string(), city: None, seal_images: vec![] };
+        assert!(app.store().complete(&job.job_id, "w", &outcome, 0).await.unwrap());
+    }
+    let (_, done) = app.get_json(ADMIN, &format!("/api/v1/batches/{batch}")).await;
+    assert_eq!(done["status"], "succeeded");
+    let findings = done["findings"].as_array().unwrap();
+    let mut seen: Vec<(String, String)> = findings.iter().map(|f| (f["code"].as_str().unwrap().to_string(), f["dossier"].as_str().unwrap().to_string())).collect();
+    seen.sort();
+    let mut expected = vec![
+        ("CITY_DUPLICATE_TYPE".to_string(), a.clone()),
+        ("CITY_DUPLICATE_TYPE".to_string(), b.clone()),
+        ("CROSS_DOSSIER_PERSON".to_string(), a.clone()),
+        ("CROSS_DOSSIER_PERSON".to_string(), b.clone()),
+    ];
+    expected.sort();
+    assert_eq!(seen, expected);
+    assert!(findings.iter().all(|f| f["severity"] == "warning" && f["message"].as_str().unwrap().contains("沈阳市") || f["code"] == "CROSS_DOSSIER_PERSON"));
+}

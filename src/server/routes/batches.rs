@@ -56,7 +56,15 @@ pub struct BatchView {
     pub finished_at: Option<String>,
     pub dossiers: Vec<BatchDossierView>,
     /// Present once every run has ended.
-    pub findings: Option<Vec<crate::report::Finding>>,
+    pub findings: Option<Vec<BatchFinding>>,
+}
+
+/// A cross-dossier finding and the dossier it is reported on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BatchFinding {
+    pub dossier: String,
+    #[serde(flatten)]
+    pub finding: crate::report::Finding,
 }
 
 fn may_batch(caller: &Caller) -> Result<(), ApiError> {
@@ -125,13 +133,20 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<
     let mut findings_json = batch.findings_json.clone();
     if done && findings_json.is_none() {
         let mut digests: Vec<DossierDigest> = Vec::new();
+        // Digests name dossiers by sha256; the API names them by id.
+        let mut ids_by_sha = std::collections::BTreeMap::new();
         for item in &batch.items {
             if let Some((_, Some(digest))) = state.store.report_of(&item.dossier).await? {
-                digests.push(serde_json::from_str(&digest).map_err(ApiError::internal)?);
+                let digest: DossierDigest = serde_json::from_str(&digest).map_err(ApiError::internal)?;
+                ids_by_sha.insert(digest.dossier.clone(), item.dossier.clone());
+                digests.push(digest);
             }
         }
-        let mut findings = cross_dossier::findings(&digests);
-        crate::report::sort_findings(&mut findings);
+        let mut findings: Vec<BatchFinding> = cross_dossier::check_batch(&digests, &state.config)
+            .into_iter()
+            .map(|(sha, finding)| BatchFinding { dossier: ids_by_sha.get(&sha).cloned().unwrap_or(sha), finding })
+            .collect();
+        findings.sort_by(|a, b| (a.finding.severity, a.finding.code, &a.dossier, &a.finding.message).cmp(&(b.finding.severity, b.finding.code, &b.dossier, &b.finding.message)));
         let json = serde_json::to_string(&findings).map_err(ApiError::internal)?;
         state.store.finish_batch(&batch.id, &json).await?;
         findings_json = Some(json);
