@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::checks::cross_dossier::{self, DossierDigest};
+use crate::checks::cross_dossier::DossierDigest;
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::{rfc3339, AppState};
@@ -142,7 +142,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<
                 digests.push(digest);
             }
         }
-        let mut findings: Vec<BatchFinding> = cross_dossier::check_batch(&digests, &state.config)
+        let mut findings: Vec<BatchFinding> = crate::batch::cross_dossier_findings(&digests, &state.config)
             .into_iter()
             .map(|(sha, finding)| BatchFinding { dossier: ids_by_sha.get(&sha).cloned().unwrap_or(sha), finding })
             .collect();
