@@ -45,6 +45,9 @@ const FLAG_UTF8: u16 = 1 << 11;
 const METHOD_AES: u16 = 99;
 /// A zip64 placeholder: the real value is in the zip64 extra field.
 const ZIP64_PLACEHOLDER: u32 = 0xFFFF_FFFF;
+/// Stored and Deflate: what the `zip` crate is built with here, and what every common
+/// packer (Windows, WPS, 7-Zip, macOS) writes by default.
+const SUPPORTED_METHODS: [u16; 2] = [0, 8];
 const S_IFMT: u32 = 0o170_000;
 const S_IFLNK: u32 = 0o120_000;
 const READ_CHUNK: usize = 64 * 1024;
@@ -220,6 +223,15 @@ impl Run<'_> {
             return;
         }
 
+        if !SUPPORTED_METHODS.contains(&record.method) {
+            self.unreadable(
+                &path,
+                &format!("该文件使用了不支持的压缩方式（编号{}），请用常规ZIP“Deflate”方式重新打包", record.method),
+                None,
+            );
+            return;
+        }
+
         let limits = self.limits;
         // Declared sizes first: refuse before decompressing a single byte.
         if declared > limits.max_entry_bytes {
@@ -292,7 +304,7 @@ impl Run<'_> {
             let span = tracing::info_span!("nested", path = %path, depth = depth + 1);
             let _entered = span.enter();
             if let Err(problem) = self.archive(&data, &format!("{path}/"), depth + 1) {
-                self.unreadable(&path, &format!("压缩包内的压缩包无法读取：{}", problem.what), problem.detail);
+                self.unreadable(&path, &format!("这是压缩包里的压缩包，但{}", problem.what), problem.detail);
             }
             return;
         }
@@ -359,7 +371,7 @@ impl Run<'_> {
 /// Decides what to do with one record, from its name and attributes alone.
 fn plan(record: CentralRecord, prefix: &str) -> Plan {
     let decoded = decode_name(&record);
-    let shown = format!("{prefix}{decoded}");
+    let shown = if decoded.is_empty() { format!("{prefix}（无文件名）") } else { format!("{prefix}{}", printable(&decoded)) };
     let normalised = match safe_path(&decoded) {
         Err(reason) => return Plan::Unsafe { shown, reason: reason.to_string() },
         Ok(None) => return Plan::Skip,
@@ -372,6 +384,12 @@ fn plan(record: CentralRecord, prefix: &str) -> Plan {
         return Plan::Skip;
     }
     Plan::File { path: format!("{prefix}{normalised}"), record }
+}
+
+/// The name as a reviewer can read it: control characters (a NUL that truncates the
+/// name in C tools, line breaks that forge log lines) written as escapes.
+fn printable(name: &str) -> String {
+    name.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 /// Decodes a stored name: the UTF-8 flag, else a Unicode Path field whose CRC matches
