@@ -342,6 +342,7 @@ fn count_bomb_is_refused_before_reading() {
     assert_eq!(d.findings.len(), 1);
     assert_eq!(d.findings[0].code, Code::ArchiveUnsafe);
     assert!(d.findings[0].message.contains("文件数量"), "{}", d.findings[0].message);
+    assert_eq!(d.findings[0].location.path.as_deref(), Some("x.zip"));
 }
 
 #[test]
@@ -373,6 +374,15 @@ fn nesting_four_deep_is_refused_at_the_fourth_level() {
     let d = unpack(&zip_of(&[("a.pdf", PDF), ("z2.zip", &z2)]));
     assert_eq!(paths(&d), ["a.pdf", "z2.zip/b.pdf", "z2.zip/z3.zip/c.pdf"]);
     assert_eq!(codes(&d), [(Code::ArchiveUnsafe, Some("z2.zip/z3.zip/z4.zip"))]);
+}
+
+#[test]
+fn nested_path_meeting_a_real_folder_of_the_same_name_is_invalid() {
+    let inner = zip_of(&[("x.pdf", PDF)]);
+    let d = unpack(&zip_of(&[("a.zip", &inner), ("a.zip/x.pdf", b"%PDF-1.4 other")]));
+    assert_eq!(paths(&d), ["a.zip/x.pdf"]);
+    assert_eq!(entry(&d, "a.zip/x.pdf").bytes, PDF, "the first one read is kept");
+    assert_eq!(codes(&d), [(Code::ArchiveInvalid, Some("a.zip/x.pdf"))]);
 }
 
 #[test]

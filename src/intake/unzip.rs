@@ -20,7 +20,7 @@
 //! that file only. Limits are checked on declared sizes first, then again while
 //! streaming, so a lying header cannot make us hold more than the limit plus one chunk.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Cursor, Read};
 
 use unicode_normalization::UnicodeNormalization;
@@ -59,7 +59,16 @@ const MAX_PREALLOC: u64 = 16 * 1024 * 1024;
 pub fn unpack(bytes: &[u8], filename: &str, limits: &Limits) -> Dossier {
     let span = tracing::info_span!("unzip", filename = %filename, bytes = bytes.len());
     let _entered = span.enter();
-    let mut run = Run { limits, entries: Vec::new(), findings: Vec::new(), entry_count: 0, total_bytes: 0, stopped: false };
+    let mut run = Run {
+        limits,
+        filename,
+        entries: Vec::new(),
+        seen: HashSet::new(),
+        findings: Vec::new(),
+        entry_count: 0,
+        total_bytes: 0,
+        stopped: false,
+    };
     if let Err(problem) = run.archive(bytes, "", 1) {
         tracing::info!(problem = %problem.what, "archive refused");
         let mut finding = Finding::new(
@@ -93,7 +102,11 @@ impl Unreadable {
 /// State of one unpack across nesting levels: the limits count everything together.
 struct Run<'l> {
     limits: &'l Limits,
+    /// The upload's name: where archive-wide findings point.
+    filename: &'l str,
     entries: Vec<Entry>,
+    /// [`duplicate_key`] of every entry kept, across nesting levels.
+    seen: HashSet<String>,
     findings: Vec<Finding>,
     entry_count: u64,
     total_bytes: u64,
@@ -156,6 +169,15 @@ impl Run<'_> {
             }
         }
 
+        // Bomb by count, judged on the directory before any name is decoded or byte read.
+        let declared_count = self.entry_count.saturating_add(records.len() as u64);
+        if declared_count > self.limits.max_entries {
+            let shown = if prefix.is_empty() { self.filename.to_string() } else { prefix.trim_end_matches('/').to_string() };
+            let subject = format!("压缩包“{shown}”中的文件数量（至少{declared_count}个）");
+            self.bomb(shown, subject, format!("超过上限{}个", self.limits.max_entries));
+            return Ok(());
+        }
+
         let plans: Vec<Plan> = records.into_iter().map(|r| plan(r, prefix)).collect();
         let files: Vec<&CentralRecord> = plans.iter().filter_map(|p| if let Plan::File { record, .. } = p { Some(record) } else { None }).collect();
         let unsafe_count = plans.iter().filter(|p| matches!(p, Plan::Unsafe { .. })).count();
@@ -164,13 +186,6 @@ impl Run<'_> {
         }
         if !files.is_empty() && files.iter().all(|r| r.encrypted()) {
             return Err(Unreadable::new("整个压缩包设有密码（已加密），无法读取其中任何文件"));
-        }
-
-        // Bomb by count, judged on the directory before anything is decompressed.
-        if self.entry_count + plans.len() as u64 > self.limits.max_entries {
-            let shown = if prefix.is_empty() { None } else { Some(prefix.trim_end_matches('/').to_string()) };
-            self.bomb(shown, format!("文件数量（{}个）超过上限{}个", self.entry_count + plans.len() as u64, self.limits.max_entries));
-            return Ok(());
         }
 
         let duplicates = self.report_duplicates(&plans);
@@ -235,15 +250,15 @@ impl Run<'_> {
         let limits = self.limits;
         // Declared sizes first: refuse before decompressing a single byte.
         if declared > limits.max_entry_bytes {
-            self.bomb(Some(path), format!("声明的解压后大小{}超过单个文件上限{}", human_bytes(declared), human_bytes(limits.max_entry_bytes)));
+            self.bomb(path.clone(), format!("压缩包中的“{path}”"), format!("声明的解压后大小{}超过单个文件上限{}", human_bytes(declared), human_bytes(limits.max_entry_bytes)));
             return;
         }
         if self.total_bytes.saturating_add(declared) > limits.max_total_unpacked_bytes {
-            self.bomb(Some(path), format!("解压后总大小超过上限{}", human_bytes(limits.max_total_unpacked_bytes)));
+            self.bomb(path.clone(), format!("压缩包中的“{path}”"), format!("解压后总大小超过上限{}", human_bytes(limits.max_total_unpacked_bytes)));
             return;
         }
         if declared > limits.min_ratio_checked_bytes && declared / compressed.max(1) > limits.max_compression_ratio {
-            self.bomb(Some(path), format!("压缩比约{}:1，超过上限{}:1", declared / compressed.max(1), limits.max_compression_ratio));
+            self.bomb(path.clone(), format!("压缩包中的“{path}”"), format!("压缩比约{}:1，超过上限{}:1", declared / compressed.max(1), limits.max_compression_ratio));
             return;
         }
 
@@ -279,7 +294,7 @@ impl Run<'_> {
                     };
                     if let Some(over) = over {
                         drop(reader);
-                        self.bomb(Some(path), over);
+                        self.bomb(path.clone(), format!("压缩包中的“{path}”"), over);
                         return;
                     }
                 }
@@ -306,6 +321,19 @@ impl Run<'_> {
             if let Err(problem) = self.archive(&data, &format!("{path}/"), depth + 1) {
                 self.unreadable(&path, &format!("这是压缩包里的压缩包，但{}", problem.what), problem.detail);
             }
+            return;
+        }
+        // A nested archive's `a.zip/x.pdf` may meet a real folder named `a.zip`.
+        if !self.seen.insert(duplicate_key(&path)) {
+            self.findings.push(
+                Finding::new(
+                    Code::ArchiveInvalid,
+                    format!("压缩包中有两个文件都解出为“{path}”（其中一个来自压缩包里的压缩包），无法确定哪个是申报材料，后一个未读取。"),
+                    Location::file(&path),
+                )
+                .expected("文件名不重复")
+                .actual("同名文件"),
+            );
             return;
         }
         self.entries.push(Entry { sha256: super::sha256_hex(&data), path, bytes: data, format });
@@ -344,15 +372,15 @@ impl Run<'_> {
         ));
     }
 
-    fn bomb(&mut self, path: Option<String>, what: String) {
-        tracing::warn!(path = ?path, what = %what, "archive bomb: unpack stopped");
-        let shown = path.as_deref().map(|p| format!("“{p}”")).unwrap_or_default();
-        let location = path.map(Location::file).unwrap_or_default();
+    /// Stops the unpack. `subject` names what was too big ("压缩包中的“x.pdf”"), `what`
+    /// says which limit it passed.
+    fn bomb(&mut self, path: String, subject: String, what: String) {
+        tracing::warn!(path = %path, what = %what, "archive bomb: unpack stopped");
         self.findings.push(
             Finding::new(
                 Code::ArchiveUnsafe,
-                format!("压缩包{shown}{what}，疑似“压缩炸弹”，已停止解压；此前已解出的{}个文件仍会检查，其余文件未读取。", self.entries.len()),
-                location,
+                format!("{subject}{what}，疑似“压缩炸弹”，已停止解压；此前已解出的{}个文件仍会检查，其余文件未读取。", self.entries.len()),
+                Location::file(path),
             )
             .actual(what),
         );
