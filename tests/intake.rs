@@ -455,9 +455,13 @@ fn wholly_encrypted_archive_is_invalid() {
 fn one_encrypted_entry_is_unreadable_and_the_rest_read() {
     let mut secret = Raw::new("secret.pdf", PDF);
     secret.flags |= 1;
-    let d = unpack(&raw_zip(&[secret, Raw::new("ok.pdf", PDF)]));
+    // WinZip AES: method 99, even if a writer forgets bit 0.
+    let mut aes = Raw::new("aes.pdf", PDF);
+    aes.method = 99;
+    let d = unpack(&raw_zip(&[secret, aes, Raw::new("ok.pdf", PDF)]));
     assert_eq!(paths(&d), ["ok.pdf"]);
-    assert_eq!(codes(&d), [(Code::FileUnreadable, Some("secret.pdf"))]);
+    assert_eq!(codes(&d), [(Code::FileUnreadable, Some("secret.pdf")), (Code::FileUnreadable, Some("aes.pdf"))]);
+    assert!(d.findings[0].message.contains("密码"), "{}", d.findings[0].message);
     assert_eq!(d.findings[0].severity, dossier_verify::report::Severity::Warning);
 }
 
@@ -468,9 +472,16 @@ fn crc_error_and_bad_deflate_are_unreadable_files() {
     let mut bad_deflate = Raw::new("bad-deflate.pdf", &[0xFF; 64]);
     bad_deflate.method = 8;
     bad_deflate.uncompressed = Some(1000);
-    let d = unpack(&raw_zip(&[bad_crc, bad_deflate, Raw::new("ok.pdf", PDF)]));
+    let mut deflate64 = Raw::new("deflate64.pdf", &[0x00; 16]);
+    deflate64.method = 9;
+    let d = unpack(&raw_zip(&[bad_crc, bad_deflate, deflate64, Raw::new("ok.pdf", PDF)]));
     assert_eq!(paths(&d), ["ok.pdf"]);
-    assert_eq!(codes(&d), [(Code::FileUnreadable, Some("bad-crc.pdf")), (Code::FileUnreadable, Some("bad-deflate.pdf"))]);
+    assert_eq!(
+        codes(&d),
+        [(Code::FileUnreadable, Some("bad-crc.pdf")), (Code::FileUnreadable, Some("bad-deflate.pdf")), (Code::FileUnreadable, Some("deflate64.pdf"))]
+    );
+    assert!(d.findings[0].message.contains("已损坏"));
+    assert!(d.findings[2].message.contains("不支持的压缩方式"));
 }
 
 #[test]
