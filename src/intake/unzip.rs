@@ -273,39 +273,19 @@ impl Run<'_> {
                 return;
             }
         };
-        let mut data: Vec<u8> = Vec::with_capacity(declared.min(MAX_PREALLOC) as usize);
-        let mut chunk = vec![0u8; READ_CHUNK];
-        // `take(limit + 1)`: reading one byte past the limit is how we know it was passed.
-        let mut reader = (&mut file).take(limits.max_entry_bytes.saturating_add(1));
-        loop {
-            match reader.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => {
-                    data.extend_from_slice(&chunk[..n]);
-                    let read = data.len() as u64;
-                    let over = if read > limits.max_entry_bytes {
-                        Some(format!("解压后大小超过单个文件上限{}", human_bytes(limits.max_entry_bytes)))
-                    } else if self.total_bytes.saturating_add(read) > limits.max_total_unpacked_bytes {
-                        Some(format!("解压后总大小超过上限{}", human_bytes(limits.max_total_unpacked_bytes)))
-                    } else if read > limits.min_ratio_checked_bytes && read / compressed.max(1) > limits.max_compression_ratio {
-                        Some(format!("压缩比超过上限{}:1（{}压缩数据已解出{}以上）", limits.max_compression_ratio, human_bytes(compressed), human_bytes(read)))
-                    } else {
-                        None
-                    };
-                    if let Some(over) = over {
-                        drop(reader);
-                        self.bomb(path.clone(), format!("压缩包中的“{path}”"), over);
-                        return;
-                    }
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.unreadable(&path, "该文件已损坏（解压出错或校验值不符），无法读取", Some(e.to_string()));
-                    return;
-                }
+        let data = match read_limited(&mut file, declared, compressed, self.total_bytes, limits) {
+            Ok(data) => data,
+            Err(Stop::Limit(over)) => {
+                drop(file);
+                self.bomb(path.clone(), format!("压缩包中的“{path}”"), over);
+                return;
             }
-        }
-        drop(reader);
+            Err(Stop::Corrupt(e)) => {
+                drop(file);
+                self.unreadable(&path, "该文件已损坏（解压出错或校验值不符），无法读取", Some(e.to_string()));
+                return;
+            }
+        };
         drop(file);
         self.total_bytes += data.len() as u64;
 
@@ -393,6 +373,51 @@ impl Run<'_> {
             finding = finding.actual(detail);
         }
         self.findings.push(finding);
+    }
+}
+
+/// Why streaming an entry stopped early.
+#[derive(Debug)]
+enum Stop {
+    /// A bomb limit was passed (which one, in Chinese).
+    Limit(String),
+    /// Decompression failed (bad deflate, CRC mismatch, truncated data).
+    Corrupt(std::io::Error),
+}
+
+/// Reads one entry's decompressed bytes, checking the limits after every chunk, so a
+/// stream that never ends (or lies about its size) is stopped one chunk past the limit.
+/// `total_before` is what the unpack already holds; `compressed` is the entry's
+/// compressed size, the base of the ratio.
+fn read_limited(source: impl Read, declared: u64, compressed: u64, total_before: u64, limits: &Limits) -> Result<Vec<u8>, Stop> {
+    let mut data: Vec<u8> = Vec::with_capacity(declared.min(MAX_PREALLOC) as usize);
+    let mut chunk = vec![0u8; READ_CHUNK];
+    // `take(limit + 1)`: reading one byte past the limit is how we know it was passed.
+    let mut reader = source.take(limits.max_entry_bytes.saturating_add(1));
+    loop {
+        match reader.read(&mut chunk) {
+            Ok(0) => return Ok(data),
+            Ok(n) => {
+                data.extend_from_slice(&chunk[..n]);
+                let read = data.len() as u64;
+                if read > limits.max_entry_bytes {
+                    return Err(Stop::Limit(format!("解压后大小超过单个文件上限{}", human_bytes(limits.max_entry_bytes))));
+                }
+                if total_before.saturating_add(read) > limits.max_total_unpacked_bytes {
+                    return Err(Stop::Limit(format!("解压后总大小超过上限{}", human_bytes(limits.max_total_unpacked_bytes))));
+                }
+                if read > limits.min_ratio_checked_bytes && read / compressed.max(1) > limits.max_compression_ratio {
+                    return Err(Stop::Limit(format!(
+                        "压缩比超过上限{}:1（{}压缩数据已解出{}以上）",
+                        limits.max_compression_ratio,
+                        human_bytes(compressed),
+                        human_bytes(read)
+                    )));
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Stop::Corrupt(e)),
+        }
     }
 }
 
@@ -620,6 +645,52 @@ fn human_bytes(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn limits() -> Limits {
+        crate::config::Config::builtin().expect("built-in config").settings.limits
+    }
+
+    /// An endless stream (a decompressor fed a lying header) is cut one chunk past
+    /// each limit, never read to the end.
+    #[test]
+    fn streaming_stops_one_chunk_past_each_limit() {
+        let mut l = limits();
+        l.max_entry_bytes = 200_000;
+        l.min_ratio_checked_bytes = u64::MAX;
+        match read_limited(std::io::repeat(0), 10, 1_000_000, 0, &l) {
+            Err(Stop::Limit(what)) => assert!(what.contains("单个文件上限"), "{what}"),
+            other => panic!("{other:?}"),
+        }
+
+        let mut l = limits();
+        l.max_total_unpacked_bytes = 1_000_000;
+        match read_limited(std::io::repeat(0), 10, 1_000_000, 900_000, &l) {
+            Err(Stop::Limit(what)) => assert!(what.contains("总大小"), "{what}"),
+            other => panic!("{other:?}"),
+        }
+
+        let mut l = limits();
+        l.min_ratio_checked_bytes = 100_000;
+        l.max_compression_ratio = 10;
+        match read_limited(std::io::repeat(0), 10, 1000, 0, &l) {
+            Err(Stop::Limit(what)) => assert!(what.contains("压缩比"), "{what}"),
+            other => panic!("{other:?}"),
+        }
+        // Below min_ratio_checked_bytes a high ratio is normal (a blank form page).
+        let data = read_limited(&[0u8; 50_000][..], 50_000, 10, 0, &l).expect("small entries are not judged by ratio");
+        assert_eq!(data.len(), 50_000);
+    }
+
+    #[test]
+    fn streaming_reports_a_broken_stream_as_corrupt() {
+        struct Broken;
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "corrupt deflate stream"))
+            }
+        }
+        assert!(matches!(read_limited(Broken, 10, 10, 0, &limits()), Err(Stop::Corrupt(_))));
+    }
 
     #[test]
     fn path_rule_refuses_instead_of_rewriting() {
