@@ -221,6 +221,7 @@ fn read_xls(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
 fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     let mut workbook: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::OdsError::Password => ReadError::Encrypted,
+        calamine::OdsError::CellLimitExceeded { requested, .. } => ReadError::TooLarge(format!("工作表声明 {requested} 个单元格")),
         other => ReadError::Corrupt(format!("ODS 无法解析（{other}）")),
     })?;
     let mut sheets = Vec::new();
