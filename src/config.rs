@@ -167,6 +167,9 @@ pub struct FormRules {
     pub scopes: Vec<String>,
     pub types: Vec<String>,
     pub labels: BTreeMap<String, Vec<String>>,
+    /// Instructions printed in the blank form's cells ("填写不下的可自行增加行数"): never a value.
+    #[serde(default)]
+    pub hints: Vec<String>,
 }
 
 /// How a minimum is written in the notice: 不少于/不低于 (≥) or 超过/以上 (>).
