@@ -57,7 +57,7 @@ pub fn read_bytes(bytes: &[u8], path: &str, format: Format, limits: &Limits) -> 
             None => compound.big_stream("Book")?.ok_or_else(|| ReadError::Corrupt("OLE 文件中没有工作簿流".into()))?,
         };
         guard::check_biff(&stream, limits.max_sheet_cells)?;
-        read_xls(bytes)
+        read_xls(bytes, limits)
     } else if format == Format::Csv || looks_like_text(bytes) {
         let stem = path.rsplit('/').next().unwrap_or(path);
         let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
@@ -91,15 +91,31 @@ struct SparseSheet {
 }
 
 impl SparseSheet {
-    fn into_sheet(mut self, name: String, merged: Vec<Dimensions>) -> Sheet {
+    /// Lays the cells out; refuses a layout whose padded rows would pass `max_cells`
+    /// (a million cells each alone in column XFD would pad to 16 billion).
+    fn into_sheet(mut self, name: String, merged: Vec<Dimensions>, max_cells: u64) -> Result<Sheet, ReadError> {
         let merged = merged.into_iter().map(|d| (d.start.0 + 1, d.start.1, d.end.0 + 1, d.end.1)).collect();
         if self.cells.is_empty() {
-            return Sheet { name, first_row: 1, first_col: 0, rows: Vec::new(), merged };
+            return Ok(Sheet { name, first_row: 1, first_col: 0, rows: Vec::new(), merged });
         }
         self.cells.sort_by_key(|(r, c, _)| (*r, *c));
         let first_row = self.cells.first().map_or(0, |c| c.0);
         let last_row = self.cells.last().map_or(0, |c| c.0);
         let first_col = self.cells.iter().map(|c| c.1).min().unwrap_or(0);
+        let mut padded: u64 = (last_row - first_row + 1) as u64;
+        let mut i = 0;
+        while i < self.cells.len() {
+            let r = self.cells[i].0;
+            let mut last = self.cells[i].1;
+            while i < self.cells.len() && self.cells[i].0 == r {
+                last = last.max(self.cells[i].1);
+                i += 1;
+            }
+            padded += (last - first_col + 1) as u64;
+        }
+        if padded > max_cells {
+            return Err(ReadError::TooLarge(format!("工作表展开后超过 {max_cells} 个单元格")));
+        }
         let mut rows: Vec<Vec<CellValue>> = vec![Vec::new(); (last_row - first_row + 1) as usize];
         for (r, c, value) in self.cells {
             let row = &mut rows[(r - first_row) as usize];
@@ -109,7 +125,7 @@ impl SparseSheet {
             }
             row[at] = value;
         }
-        Sheet { name, first_row: first_row + 1, first_col, rows, merged }
+        Ok(Sheet { name, first_row: first_row + 1, first_col, rows, merged })
     }
 }
 
@@ -170,7 +186,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
             }
         }
         let merged = workbook.merge_cells_by_sheet_name(&name).unwrap_or_default();
-        sheets.push(sparse.into_sheet(name, merged));
+        sheets.push(sparse.into_sheet(name, merged, limits.max_sheet_cells)?);
     }
     Ok(sheets)
 }
@@ -199,12 +215,12 @@ fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
             sparse.cells.push((r, c, value));
         }
         drop(reader);
-        sheets.push(sparse.into_sheet(name, Vec::new()));
+        sheets.push(sparse.into_sheet(name, Vec::new(), limits.max_sheet_cells)?);
     }
     Ok(sheets)
 }
 
-fn read_xls(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
+fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     let mut workbook: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
     let mut sheets = Vec::new();
     for name in worksheets(workbook.sheets_metadata()) {
@@ -213,7 +229,7 @@ fn read_xls(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
             Err(e) => return Err(xls_error(e)),
         };
         let merged = workbook.merge_cells_by_sheet_name(&name).unwrap_or_default();
-        sheets.push(from_range(name, &range, merged));
+        sheets.push(from_range(name, &range, merged, limits.max_sheet_cells)?);
     }
     Ok(sheets)
 }
@@ -231,12 +247,12 @@ fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
             return Err(too_many(limits));
         }
         // calamine 0.38 does not expose ODS merged regions.
-        sheets.push(from_range(name, &range, Vec::new()));
+        sheets.push(from_range(name, &range, Vec::new(), limits.max_sheet_cells)?);
     }
     Ok(sheets)
 }
 
-fn from_range(name: String, range: &calamine::Range<Data>, merged: Vec<Dimensions>) -> Sheet {
+fn from_range(name: String, range: &calamine::Range<Data>, merged: Vec<Dimensions>, max_cells: u64) -> Result<Sheet, ReadError> {
     let mut sparse = SparseSheet { cells: Vec::new() };
     for (r, c, value) in range.used_cells() {
         let value = from_data(value);
@@ -245,7 +261,7 @@ fn from_range(name: String, range: &calamine::Range<Data>, merged: Vec<Dimension
             sparse.cells.push((r0 + r as u32, c0 + c as u32, value));
         }
     }
-    sparse.into_sheet(name, merged)
+    sparse.into_sheet(name, merged, max_cells)
 }
 
 fn from_data(value: &Data) -> CellValue {
@@ -297,6 +313,17 @@ fn iso(s: &str) -> CellValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padding_far_right_cells_is_refused() {
+        let sparse = SparseSheet { cells: (0..400).map(|r| (r, 16383, CellValue::Int(1))).chain([(0, 0, CellValue::Int(1))]).collect() };
+        assert!(matches!(sparse.into_sheet("s".into(), Vec::new(), 1_000_000), Err(ReadError::TooLarge(_))));
+        let ok = SparseSheet { cells: vec![(2, 3, CellValue::Int(1)), (4, 1, CellValue::Text("x".into()))] };
+        let sheet = ok.into_sheet("s".into(), Vec::new(), 1_000_000).expect("small");
+        assert_eq!((sheet.first_row, sheet.first_col, sheet.rows.len()), (3, 1, 3));
+        assert_eq!(sheet.rows[0], vec![CellValue::Empty, CellValue::Empty, CellValue::Int(1)]);
+        assert!(sheet.rows[1].is_empty());
+    }
 
     #[test]
     fn column_letters() {
