@@ -87,6 +87,8 @@ pub(crate) fn split_occupations(text: &str) -> Vec<String> {
 
 /// One unit line without its number ("1." "2、" "（3）"); `None` if nothing is left.
 pub(crate) fn unit_name(line: &str) -> Option<String> {
+    // Circled numbers first: NFKC would turn ① into a bare 1.
+    let line = line.trim_start().trim_start_matches(|c: char| ('①'..='⑳').contains(&c));
     let t = normalise(line);
     let mut s = t.trim();
     // A leading number with its punctuation: 1.  1、  1．  (1)  （1）  ①
@@ -100,10 +102,6 @@ pub(crate) fn unit_name(line: &str) -> Option<String> {
         let rest2 = rest.trim_start_matches(['.', '、', '．', ':', '：', ')', '）', ' ']);
         if rest2.len() < rest.len() || open || rest.is_empty() {
             s = rest2;
-        }
-    } else if let Some(c) = s.chars().next() {
-        if ('①'..='⑳').contains(&c) {
-            s = &s[c.len_utf8()..];
         }
     }
     let s = s.trim();
