@@ -189,3 +189,81 @@ fn far_apart_cells_stay_sparse() {
     assert_eq!(s.rows[0].len(), 1, "rows are ragged: row 1 holds only A1");
     assert_eq!(s.rows[1_048_575].len(), 16384);
 }
+
+// ---------------------------------------------------------------- the stamped scan
+
+/// A word as Tesseract's TSV gives it: x, y, width, height at 200 dpi.
+fn word(text: &str, x: u32, y: u32, width: u32) -> dossier_verify::extract::Word {
+    dossier_verify::extract::Word { text: text.into(), bbox: [x, y, width, 30], confidence: 0.88, line: 0 }
+}
+
+/// The form page as Tesseract (chi_sim, PSM 3) returns it: labels centred in merged
+/// cells on rows of their own, spaces between Han characters and digits ("2 150 人"),
+/// full-width digits, an empty box read as 口 and glued to its option ("口院校"),
+/// two-line labels split into two rows.
+fn scanned_page() -> dossier_verify::extract::Page {
+    let words = vec![
+        word("申报单位:", 150, 200, 180), word("沈阳市人力资源和社会保障局", 340, 200, 560), word("(公章)", 910, 200, 90),
+        word("品牌", 150, 300, 60), word("名称", 215, 300, 60), word("沈阳", 500, 302, 60), word("巧嫂", 565, 302, 60),
+        word("口", 500, 380, 20), word("重点产业人才", 525, 380, 175), word("☑", 800, 381, 20), word("生活服务人才", 825, 380, 175),
+        word("品牌范围", 150, 410, 150),
+        word("口", 500, 440, 20), word("乡村振兴人才", 525, 440, 175), word("口", 800, 440, 20), word("新职业新业态人才", 825, 440, 230),
+        word("■", 500, 500, 20), word("行政区域", 525, 500, 125), word("口", 700, 500, 20), word("行业", 725, 500, 55), word("口", 850, 500, 20), word("企业", 875, 500, 55),
+        word("品牌类型", 150, 530, 150),
+        word("口院校", 500, 560, 100), word("口", 700, 560, 20), word("其他", 725, 560, 55),
+        word("品牌行业或职业", 150, 620, 250), word("家政服务员、养老护理员", 500, 625, 400),
+        word("(工种)", 150, 652, 100),
+        word("1.", 500, 700, 20), word("沈阳市巧嫂职业培训学校", 525, 700, 375),
+        word("2.沈阳市和平区家政服务中心", 500, 740, 400),
+        word("依托单位", 150, 780, 150), word("3.", 500, 780, 20),
+        word("4.", 500, 820, 20),
+        word("5.", 500, 860, 20), word("填写不下的可自行增加行数", 525, 860, 400),
+        word("年份", 500, 920, 60), word("2022", 800, 920, 80), word("年", 885, 920, 25), word("2023", 1100, 920, 80), word("年", 1185, 920, 25),
+        word("培训人数", 500, 952, 120), word("2", 800, 952, 15), word("150", 818, 952, 52), word("人", 875, 952, 25), word("2240", 1100, 952, 70),
+        word("培训情况", 150, 982, 150), word("培训合格率", 500, 982, 150), word("86.5%", 800, 982, 90), word("８８％", 1100, 982, 70),
+        word("培训后就业率", 500, 1012, 180), word("61", 800, 1012, 40), word("%", 842, 1012, 18), word("0.63", 1100, 1012, 60),
+        word("培训品牌", 150, 1100, 130), word("沈阳巧嫂品牌创建于2015年", 500, 1100, 700),
+        word("总体情况简介", 150, 1132, 180),
+        word("市人社部门", 150, 1300, 150), word("(盖章)", 800, 1310, 90),
+        word("推荐意见", 150, 1332, 120),
+    ];
+    let text = words.iter().map(|w| w.text.clone()).collect::<Vec<_>>().join(" ");
+    dossier_verify::extract::Page {
+        number: 1,
+        text,
+        source: dossier_verify::extract::TextSource::Ocr,
+        confidence: Some(0.88),
+        words,
+        width: 1654,
+        height: 2339,
+        seals: Vec::new(),
+    }
+}
+
+#[test]
+fn form_from_scan_word_boxes() {
+    let config = config();
+    let content = Content { pages: vec![scanned_page()], ..Content::default() };
+    let f = file("2.申报表（盖章）.pdf", Format::Pdf, DocKind::ApplicationForm, content);
+    let form = form::from_scanned(&f, &config.rules).expect("scan read");
+    assert_eq!(form.applicant.as_ref().map(|f| f.text.as_str()), Some("沈阳市人力资源和社会保障局"));
+    assert_eq!(form.brand_name.as_ref().map(|f| f.text.as_str()), Some("沈阳巧嫂"));
+    assert_eq!(form.brand_name.as_ref().and_then(|f| f.location.page), Some(1));
+    assert_eq!(form.checked_scopes(), vec!["生活服务人才"]);
+    assert_eq!(form.scopes.len(), 4, "{:?}", form.scopes);
+    assert_eq!(form.checked_types(), vec!["行政区域"]);
+    assert_eq!(form.types.len(), 5, "{:?}", form.types);
+    let occupations: Vec<&str> = form.occupations.iter().map(|o| o.text.as_str()).collect();
+    assert_eq!(occupations, vec!["家政服务员", "养老护理员"]);
+    let units: Vec<&str> = form.units.iter().map(|o| o.text.as_str()).collect();
+    assert_eq!(units, vec!["沈阳市巧嫂职业培训学校", "沈阳市和平区家政服务中心"]);
+    let y22 = form.year(2022).expect("2022");
+    assert_eq!(y22.trainees.as_ref().and_then(|f| f.value), Some(2150.0));
+    assert_eq!(y22.pass_rate.as_ref().and_then(|f| f.value), Some(0.865));
+    assert_eq!(y22.employment_rate.as_ref().and_then(|f| f.value), Some(0.61));
+    let y23 = form.year(2023).expect("2023");
+    assert_eq!(y23.trainees.as_ref().and_then(|f| f.value), Some(2240.0));
+    assert_eq!(y23.pass_rate.as_ref().and_then(|f| f.value), Some(0.88));
+    assert_eq!(y23.employment_rate.as_ref().and_then(|f| f.value), Some(0.63));
+    assert_eq!(form.summary.as_ref().map(|s| s.text.as_str()), Some("沈阳巧嫂品牌创建于2015年"));
+}
