@@ -267,3 +267,46 @@ fn form_from_scan_word_boxes() {
     assert_eq!(y23.employment_rate.as_ref().and_then(|f| f.value), Some(0.63));
     assert_eq!(form.summary.as_ref().map(|s| s.text.as_str()), Some("沈阳巧嫂品牌创建于2015年"));
 }
+
+// ---------------------------------------------------------------- third-party workbooks
+
+/// Every workbook of `fixtures/office/thirdparty` (calamine's and xlrd's test files, fuzzer
+/// finds included) is read or refused with a reason — never a panic, abort or hang.
+/// Expected outcomes: the encrypted ones say so; the DoS ones are refused as too large or
+/// corrupt; the rest read.
+#[test]
+fn thirdparty_workbooks_read_or_refuse_cleanly() {
+    use dossier_verify::extract::ReadError;
+    let config = config();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/office/thirdparty");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("thirdparty dir") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let bytes = std::fs::read(&path).expect("read");
+        let result = sheet::read_bytes(&bytes, &name, Format::Xlsx, &config.settings.limits);
+        seen += 1;
+        match name.as_str() {
+            n if n.contains("pass_protected") || n.contains("issue_385") => {
+                assert!(matches!(result, Err(ReadError::Encrypted)), "{n}: {result:?}")
+            }
+            "calamine__issue_594_dos.ods" => assert!(matches!(result, Err(ReadError::TooLarge(_))), "{name}: {result:?}"),
+            "calamine__OOM_alloc3.xls" | "xlrd__biff4_no_format_no_window2.xls" => assert!(matches!(result, Err(ReadError::Corrupt(_))), "{name}: {result:?}"),
+            _ => {
+                let sheets = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert!(!sheets.is_empty(), "{name}: no sheet");
+            }
+        }
+    }
+    assert_eq!(seen, 19);
+}
+
+#[test]
+fn merged_regions_keep_excel_coordinates() {
+    let config = config();
+    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/office/thirdparty/calamine__merged_range.xls")).expect("file");
+    let sheets = sheet::read_bytes(&bytes, "m.xls", Format::Xls, &config.settings.limits).expect("read");
+    assert!(!sheets[0].merged.is_empty());
+    // Sheet1 has A1:A2 merged (calamine's 0-based (0,0)-(1,0)): rows are 1-based here.
+    assert!(sheets[0].merged.contains(&(1, 0, 2, 0)), "{:?}", sheets[0].merged);
+}

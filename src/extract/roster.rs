@@ -115,7 +115,7 @@ fn table(file: &ExtractedFile, sheet: &Sheet, rules: &Rules) -> Option<PersonTab
         if is_footer(row, &footers) {
             break;
         }
-        if header_map(&headers, row).len() >= 2 {
+        if repeats_header(&headers, row, &columns) {
             continue; // the header again (a printout repeats it on every page)
         }
         let excel_row = sheet.first_row + r as u32;
@@ -163,6 +163,13 @@ fn header_map(headers: &Headers, row: &[CellValue]) -> BTreeMap<String, usize> {
         }
     }
     map
+}
+
+/// Whether the name (or ID) cell of a data row holds its own header word again.
+fn repeats_header(headers: &Headers, row: &[CellValue], columns: &BTreeMap<String, usize>) -> bool {
+    ["name", "id_number"].iter().any(|field| {
+        columns.get(*field).and_then(|&c| row.get(c)).is_some_and(|v| matches!(v, CellValue::Text(t) if headers.field_of(t) == Some(*field)))
+    })
 }
 
 fn is_footer(row: &[CellValue], footers: &[String]) -> bool {
