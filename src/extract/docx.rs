@@ -410,3 +410,73 @@ fn finish_table(table: TableBuild, index: usize) -> (Sheet, Vec<String>) {
     merged.retain(|(r0, c0, r1, c1)| r1 > r0 || c1 > c0);
     (Sheet { name: format!("表格{index}"), first_row: 1, first_col: 0, rows, merged }, lines)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006""#;
+
+    fn parse(body: &str) -> (String, Vec<Sheet>) {
+        let xml = format!(r#"<?xml version="1.0"?><w:document {NS}><w:body>{body}</w:body></w:document>"#);
+        let config = Config::builtin().expect("config");
+        parse_document(xml.as_bytes(), &config.settings.limits).expect("parse")
+    }
+
+    #[test]
+    fn content_control_checkboxes_follow_their_state_not_their_glyph() {
+        // The glyph inside says ☐ but the control is checked (Word updates both; a
+        // script may not): the state wins.
+        let (text, _) = parse(
+            r#"<w:p><w:sdt><w:sdtPr><w14:checkbox><w14:checked w14:val="1"/></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:t>☐</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t>行业</w:t></w:r>
+               <w:sdt><w:sdtPr><w14:checkbox><w14:checked w14:val="0"/></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:t>☒</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t>企业</w:t></w:r></w:p>"#,
+        );
+        assert_eq!(text, "☑行业☐企业");
+    }
+
+    #[test]
+    fn legacy_form_field_checkboxes() {
+        let (text, _) = parse(
+            r#"<w:p><w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:checkBox><w:sizeAuto/><w:default w:val="0"/><w:checked/></w:checkBox></w:ffData></w:fldChar></w:r><w:r><w:instrText>FORMCHECKBOX</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>院校</w:t></w:r></w:p>"#,
+        );
+        assert_eq!(text, "☑院校");
+    }
+
+    #[test]
+    fn wingdings_symbols_and_runs() {
+        let (text, _) = parse(
+            r#"<w:p><w:r><w:sym w:font="Wingdings" w:char="F0FE"/></w:r><w:r><w:t>A</w:t></w:r>
+               <w:r><w:rPr><w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings"/></w:rPr><w:t>¨</w:t></w:r><w:r><w:t>B</w:t></w:r>
+               <w:r><w:rPr><w:rFonts w:ascii="Wingdings 2" w:hAnsi="Wingdings 2"/></w:rPr><w:t>R</w:t></w:r><w:r><w:t>C</w:t></w:r>
+               <w:r><w:sym w:font="Wingdings" w:char="F0A8"/></w:r><w:r><w:t>D</w:t></w:r></w:p>"#,
+        );
+        assert_eq!(text, "☑A☐B☑C☐D");
+    }
+
+    #[test]
+    fn fallback_content_is_not_read_twice_and_entities_are_decoded() {
+        let (text, _) = parse(
+            r#"<w:p><mc:AlternateContent><mc:Choice Requires="wps"><w:r><w:t>框内</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>框内</w:t></w:r></mc:Fallback></mc:AlternateContent><w:r><w:t xml:space="preserve">A &amp; B&#x4E2D;</w:t></w:r></w:p>"#,
+        );
+        assert_eq!(text, "框内A & B中");
+    }
+
+    #[test]
+    fn grid_spans_and_vertical_merges() {
+        let (text, sheets) = parse(
+            r#"<w:tbl>
+              <w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>依托单位</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>1.甲</w:t></w:r></w:p></w:tc></w:tr>
+              <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>2.乙</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>
+              <w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr><w:tc><w:p><w:r><w:t>右</w:t></w:r></w:p></w:tc></w:tr>
+            </w:tbl>"#,
+        );
+        let s = &sheets[0];
+        assert_eq!(s.name, "表格1");
+        assert_eq!(s.merged, vec![(1, 0, 2, 0), (1, 1, 1, 2)]);
+        assert_eq!(s.rows[0], vec![CellValue::Text("依托单位".into()), CellValue::Text("1.甲".into()), CellValue::Empty]);
+        assert_eq!(s.rows[1], vec![CellValue::Empty, CellValue::Text("2.乙".into()), CellValue::Text("x".into())]);
+        assert_eq!(s.rows[2], vec![CellValue::Empty, CellValue::Text("右".into())]);
+        assert_eq!(text, "依托单位\t1.甲\n2.乙\tx\n右");
+    }
+}
