@@ -310,3 +310,33 @@ fn merged_regions_keep_excel_coordinates() {
     // Sheet1 has A1:A2 merged (calamine's 0-based (0,0)-(1,0)): rows are 1-based here.
     assert!(sheets[0].merged.contains(&(1, 0, 2, 0)), "{:?}", sheets[0].merged);
 }
+
+// ---------------------------------------------------------------- through the pipeline
+
+fn entry(path: &str, name: &str, format: Format) -> dossier_verify::intake::Entry {
+    let bytes = fixture(name);
+    dossier_verify::intake::Entry { path: path.into(), sha256: dossier_verify::intake::sha256_hex(&bytes), bytes, format }
+}
+
+#[test]
+fn pipeline_reads_form_rosters_and_narratives() {
+    let config = config();
+    let dossier = dossier_verify::intake::Dossier {
+        sha256: String::new(),
+        filename: "沈阳市-家政服务.zip".into(),
+        entries: vec![
+            entry("2.申报表.docx", "form.docx", Format::Docx),
+            entry("3.依托单位材料/2022年培训人员名单.xlsx", "roster-2022.xlsx", Format::Xlsx),
+            entry("3.依托单位材料/就业跟踪情况表.xls", "tracking.xls", Format::Xls),
+            entry("3.依托单位材料/2023年培训名单.csv", "roster-gbk.csv", Format::Csv),
+        ],
+        findings: Vec::new(),
+    };
+    let extracted = dossier_verify::extract::extract(&dossier, &config, &Default::default());
+    assert!(extracted.findings.is_empty(), "{:?}", extracted.findings);
+    let form = extracted.form_editable.as_ref().expect("editable form");
+    assert_eq!(form.brand_name.as_ref().map(|f| f.text.as_str()), Some("沈阳巧嫂"));
+    let summary: Vec<(i32, usize)> = extracted.tables.iter().map(|t| (t.year.unwrap_or(0), t.records.len())).collect();
+    assert_eq!(summary, vec![(2022, 5), (2023, 3), (2023, 3)]);
+    assert_eq!(extracted.tables[1].kind, TableKind::EmploymentTracking);
+}

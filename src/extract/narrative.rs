@@ -31,17 +31,49 @@ const MAX_EVIDENCE_CHARS: usize = 240;
 pub fn figures(file: &ExtractedFile, rules: &Rules) -> Vec<NarrativeFigure> {
     let mut out = Vec::new();
     for page in &file.pages {
-        for sentence in sentences(&page.text) {
-            for (year, metric, value) in sentence_figures(&sentence, rules) {
-                let evidence: String = sentence.chars().take(MAX_EVIDENCE_CHARS).collect();
-                out.push(NarrativeFigure { year, metric, value, sentence: evidence, location: Location::page(&file.path, page.number) });
+        for paragraph in paragraphs(&page.text) {
+            // A sentence without a year of its own ("培训后就业率61%。") speaks of the
+            // paragraph's year, when the paragraph has named exactly one so far.
+            let mut seen: Vec<i32> = Vec::new();
+            for sentence in sentences(&paragraph) {
+                for (_, y) in years(&sentence) {
+                    if !seen.contains(&y) {
+                        seen.push(y);
+                    }
+                }
+                let context = (seen.len() == 1).then(|| seen[0]);
+                for (year, metric, value) in sentence_figures(&sentence, rules, context) {
+                    let evidence: String = sentence.chars().take(MAX_EVIDENCE_CHARS).collect();
+                    out.push(NarrativeFigure { year, metric, value, sentence: evidence, location: Location::page(&file.path, page.number) });
+                }
             }
         }
     }
     out
 }
 
-/// Sentences of a page, compacted (line breaks inside a sentence are layout, not text).
+/// Paragraphs of a page: runs of lines between blank lines. Lines holding tabs are table
+/// rows (the DOCX reader writes cells tab-separated): tables are read as tables, not here.
+fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if line.trim().is_empty() || line.contains('\t') {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Sentences of a paragraph, compacted (line breaks inside a sentence are layout).
 fn sentences(text: &str) -> Vec<String> {
     compact(text).split(['。', ';', '!', '?', '！', '？', '；']).map(str::to_string).filter(|s| !s.is_empty()).collect()
 }
@@ -51,9 +83,9 @@ fn years(s: &str) -> Vec<(usize, i32)> {
     YEAR.captures_iter(s).filter_map(|c| Some((c.get(0)?.start(), c[1].parse().ok()?))).collect()
 }
 
-fn sentence_figures(s: &str, rules: &Rules) -> Vec<(i32, Metric, f64)> {
+fn sentence_figures(s: &str, rules: &Rules, context: Option<i32>) -> Vec<(i32, Metric, f64)> {
     let ys = years(s);
-    if ys.is_empty() {
+    if ys.is_empty() && context.is_none() {
         return Vec::new();
     }
     let words = |list: &[String]| list.iter().map(|w| compact(w)).collect::<Vec<_>>();
@@ -122,7 +154,7 @@ fn sentence_figures(s: &str, rules: &Rules) -> Vec<(i32, Metric, f64)> {
             if spans.iter().any(|(a, b)| *a < f.0 && ys.iter().filter(|y| y.0 > *b && y.0 < f.0).count() == 0) {
                 continue;
             }
-            if let Some(&(_, year)) = ys.iter().rev().find(|y| y.0 < f.0) {
+            if let Some(year) = ys.iter().rev().find(|y| y.0 < f.0).map(|y| y.1).or(if ys.is_empty() { context } else { None }) {
                 out.push((year, metric, f.2));
             }
         }
@@ -156,7 +188,7 @@ mod tests {
 
     fn figs(text: &str) -> Vec<(i32, Metric, f64)> {
         let config = Config::builtin().expect("config");
-        sentences(text).iter().flat_map(|s| sentence_figures(s, &config.rules)).collect()
+        sentences(text).iter().flat_map(|s| sentence_figures(s, &config.rules, None)).collect()
     }
 
     #[test]
@@ -191,5 +223,42 @@ mod tests {
         assert!(figs("2022年至2023年共培训4390人。").is_empty());
         assert!(figs("2022年就业1310人，取证1800人。").is_empty());
         assert!(figs("学校现有教师120人。").is_empty(), "no year");
+    }
+
+    #[test]
+    fn paragraphs_skip_table_rows_and_carry_their_one_year() {
+        let config = Config::builtin().expect("config");
+        let file = ExtractedFile {
+            path: "u.docx".into(),
+            sha256: String::new(),
+            format: crate::intake::Format::Docx,
+            kind: crate::intake::DocKind::UnitMaterial,
+            classified_by: Vec::new(),
+            pages: vec![crate::extract::Page {
+                number: 2,
+                text: "2022年，我校共培训家政服务人员2,150人，\n其中考核合格1860人，合格率86.5%。培训后就业率61%。\n年份\t2022年\t2023年\n培训人数\t2150\t2240\n\n2023年培训2240人，2022年培训2150人。就业率60%。".into(),
+                source: crate::extract::TextSource::Text,
+                confidence: None,
+                words: Vec::new(),
+                width: 0,
+                height: 0,
+                seals: Vec::new(),
+            }],
+            sheets: Vec::new(),
+            metadata: Default::default(),
+            unreadable: None,
+        };
+        let got: Vec<(i32, Metric, f64)> = figures(&file, &config.rules).iter().map(|f| (f.year, f.metric, f.value)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (2022, Metric::Trainees, 2150.0),
+                (2022, Metric::PassRate, 0.865),
+                (2022, Metric::EmploymentRate, 0.61),
+                (2023, Metric::Trainees, 2240.0),
+                (2022, Metric::Trainees, 2150.0),
+            ],
+            "the last paragraph names two years: its yearless 就业率 is not attributed"
+        );
     }
 }
