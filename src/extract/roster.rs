@@ -129,7 +129,8 @@ fn table(file: &ExtractedFile, sheet: &Sheet, rules: &Rules) -> Option<PersonTab
             }
             Some(value)
         };
-        let record = record(excel_row, &cell, &words);
+        let has_column = |field: &str| columns.contains_key(field);
+        let record = record(excel_row, &cell, &has_column, &words);
         if record.name.is_none() && record.id.is_none() {
             continue;
         }
@@ -236,7 +237,7 @@ fn outcome(text: &str, yes: &[String], no: &[String]) -> Option<bool> {
     None
 }
 
-fn record(row: u32, cell: &dyn Fn(&str) -> Option<CellValue>, words: &Words) -> PersonRecord {
+fn record(row: u32, cell: &dyn Fn(&str) -> Option<CellValue>, has_column: &dyn Fn(&str) -> bool, words: &Words) -> PersonRecord {
     let mut rec = PersonRecord { row, ..PersonRecord::default() };
     let text = |field: &str| cell(field).map(|v| normalise(&v.display())).filter(|s| !s.is_empty());
     rec.name = text("name").map(|n| if n.chars().all(|c| !c.is_ascii()) { compact(&n) } else { n });
@@ -275,6 +276,9 @@ fn record(row: u32, cell: &dyn Fn(&str) -> Option<CellValue>, words: &Words) -> 
         if rec.passed.is_none() {
             rec.unparsed.insert("result".into(), v.display());
         }
+    } else if has_column("certificate") && !has_column("result") {
+        // No result column: a roster that lists certificates counts the certified as passed.
+        rec.passed = Some(rec.certificate.is_some());
     }
     if let Some(v) = cell("employed") {
         rec.employed = outcome(&v.display(), &words.employed, &words.unemployed);
