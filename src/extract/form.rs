@@ -72,8 +72,8 @@ pub(crate) fn strip_hints(text: &str, rules: &Rules) -> String {
 /// The applicant after its label: "沈阳市人力资源和社会保障局（公章）" → without the seal note.
 pub(crate) fn clean_applicant(text: &str) -> String {
     let t = normalise(text);
-    let t = t.replace("(公章)", "").replace("(盖章)", "").replace("公章", "");
-    t.trim_matches(|c: char| c == '_' || c == ':' || c.is_whitespace()).to_string()
+    let t = t.replace("(公章)", "").replace("(盖章)", "").replace("公章", "").replace("盖章", "");
+    t.trim_matches(|c: char| matches!(c, '_' | ':' | '(' | ')' | '〈' | '〉') || c.is_whitespace()).to_string()
 }
 
 /// Occupations split on the separators people use: 、，,;；/ and line breaks or spaces.
@@ -108,15 +108,23 @@ pub(crate) fn unit_name(line: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+/// How Tesseract (chi_sim) reads printed boxes, seen on scans of the form: an empty box
+/// as 口, a ticked one (☑ ■) as 回, 四, 加, 国, 团 or 図. Only a glyph right before an option
+/// counts. Deciding from the pixels would be surer; the page image is not kept.
+pub const OCR_UNCHECKED: &[char] = &['口'];
+pub const OCR_CHECKED: &[char] = &['回', '四', '团', '図', '田', '加', '国'];
+
 /// Reads option boxes from text: each option is ticked by the glyph run just before it.
 /// When the text has no glyph at all, the options that are present count as chosen (the
 /// applicant deleted the others) — that case is rare and flagged by the checks if wrong.
-pub(crate) fn read_boxes(texts: &[(String, Location)], options: &[String], extra_unchecked: &[char]) -> Vec<Checkbox> {
-    let is_checked = |c: char| CHECKED_MARKS.contains(&c);
-    let is_unchecked = |c: char| UNCHECKED_MARKS.contains(&c) || extra_unchecked.contains(&c);
+/// With `ocr`, Tesseract's box readings count as glyphs and an option right after a box
+/// may differ by one character ("院术" for 院校).
+pub(crate) fn read_boxes(texts: &[(String, Location)], options: &[String], ocr: bool) -> Vec<Checkbox> {
+    let is_checked = |c: char| CHECKED_MARKS.contains(&c) || (ocr && OCR_CHECKED.contains(&c));
+    let is_unchecked = |c: char| UNCHECKED_MARKS.contains(&c) || (ocr && OCR_UNCHECKED.contains(&c));
     let any_glyph = texts.iter().any(|(t, _)| t.chars().any(|c| is_checked(c) || is_unchecked(c)));
-    let mut options_sorted: Vec<(String, &String)> = options.iter().map(|o| (compact(o), o)).collect();
-    options_sorted.sort_by_key(|(c, _)| std::cmp::Reverse(c.chars().count()));
+    let mut options_sorted: Vec<(Vec<char>, &String)> = options.iter().map(|o| (compact(o).chars().collect(), o)).collect();
+    options_sorted.sort_by_key(|(c, _)| std::cmp::Reverse(c.len()));
     let mut found: Vec<Checkbox> = Vec::new();
     for (text, location) in texts {
         let chars: Vec<char> = compact(text).chars().collect();
@@ -130,13 +138,24 @@ pub(crate) fn read_boxes(texts: &[(String, Location)], options: &[String], extra
                 i += 1;
                 continue;
             }
-            let rest: String = chars[i..].iter().collect();
-            if let Some((opt, label)) = options_sorted.iter().find(|(o, _)| rest.starts_with(o.as_str())) {
+            let rest = &chars[i..];
+            let exact = options_sorted.iter().find(|(o, _)| rest.starts_with(o));
+            let near = || {
+                options_sorted.iter().find(|(o, label)| {
+                    o.len() >= 2
+                        && rest.len() >= o.len()
+                        && rest[0] == o[0]
+                        && rest[..o.len()].iter().zip(o.iter()).filter(|(a, b)| a != b).count() <= 1
+                        && !found.iter().any(|b| &b.label == *label)
+                })
+            };
+            let hit = exact.or_else(|| if ocr && mark.is_some() { near() } else { None });
+            if let Some((opt, label)) = hit {
                 let checked = if any_glyph { mark.unwrap_or(false) } else { true };
                 if !found.iter().any(|b| &b.label == *label) {
                     found.push(Checkbox { label: (*label).clone(), checked, location: location.clone() });
                 }
-                i += opt.chars().count();
+                i += opt.len();
                 mark = None;
                 continue;
             }
@@ -205,7 +224,7 @@ mod tests {
     #[test]
     fn boxes_from_glyphs() {
         let options: Vec<String> = ["行政区域", "行业", "企业", "院校", "其他"].iter().map(|s| s.to_string()).collect();
-        let boxes = read_boxes(&[("☑行政区域 ☐行业 □企业".into(), loc()), ("□ √院校 ☐ 其他".into(), loc())], &options, &[]);
+        let boxes = read_boxes(&[("☑行政区域 ☐行业 □企业".into(), loc()), ("□ √院校 ☐ 其他".into(), loc())], &options, false);
         let got: Vec<(&str, bool)> = boxes.iter().map(|b| (b.label.as_str(), b.checked)).collect();
         assert_eq!(got, vec![("行政区域", true), ("行业", false), ("企业", false), ("院校", true), ("其他", false)]);
     }
@@ -213,9 +232,19 @@ mod tests {
     #[test]
     fn boxes_without_any_glyph_count_what_is_left() {
         let options: Vec<String> = ["重点产业人才", "生活服务人才"].iter().map(|s| s.to_string()).collect();
-        let boxes = read_boxes(&[("生活服务人才".into(), loc())], &options, &[]);
+        let boxes = read_boxes(&[("生活服务人才".into(), loc())], &options, false);
         assert_eq!(boxes.len(), 1);
         assert!(boxes[0].checked);
+    }
+
+    #[test]
+    fn ocr_boxes_and_near_options() {
+        let options: Vec<String> = ["行政区域", "行业", "企业", "院校", "其他"].iter().map(|s| s.to_string()).collect();
+        let boxes = read_boxes(&[("回行政区域口行业口企业".into(), loc()), ("口院术口其他".into(), loc())], &options, true);
+        let got: Vec<(&str, bool)> = boxes.iter().map(|b| (b.label.as_str(), b.checked)).collect();
+        assert_eq!(got, vec![("行政区域", true), ("行业", false), ("企业", false), ("院校", false), ("其他", false)]);
+        // Without a box before it, a near miss is not an option.
+        assert!(read_boxes(&[("院术".into(), loc())], &options, true).is_empty());
     }
 
     #[test]

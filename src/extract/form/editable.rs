@@ -159,10 +159,10 @@ pub fn read(file: &ExtractedFile, rules: &Rules) -> Option<FormData> {
         form.brand_name = values.into_iter().next().and_then(|(t, l)| field(&strip_hints(&t, rules), l));
     }
     if let Some((_, _, values)) = grid.value(&labels(rules, "scope")) {
-        form.scopes = read_boxes(&values, &rules.form.scopes, &[]);
+        form.scopes = read_boxes(&values, &rules.form.scopes, false);
     }
     if let Some((_, _, values)) = grid.value(&labels(rules, "type")) {
-        form.types = read_boxes(&values, &rules.form.types, &[]);
+        form.types = read_boxes(&values, &rules.form.types, false);
     }
     if let Some((_, _, values)) = grid.value(&labels(rules, "occupations")) {
         for (text, loc) in values {

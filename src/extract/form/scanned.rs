@@ -20,9 +20,6 @@ use super::{
     clean_applicant, count_figure, empty_form, field, labels, rate_figure, read_boxes, split_occupations, strip_hints, unit_name, year_in,
 };
 
-/// How Tesseract reads an empty printed box.
-const OCR_UNCHECKED: &[char] = &['口'];
-
 #[derive(Debug, Clone)]
 struct Token {
     text: String,
@@ -93,6 +90,33 @@ fn rows(words: &[Word]) -> Vec<Row> {
     rows
 }
 
+/// The row whose label-column text shares most characters with one of `labels` (at
+/// least 60% of the label's characters and three of them), for labels OCR garbled.
+fn fuzzy_find(rows: &[Row], labels: &[String], label_edge: u32) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (i, row) in rows.iter().enumerate() {
+        let text: String = row.tokens.iter().filter(|t| (t.x0 + t.x1) / 2 <= label_edge).map(|t| t.text.as_str()).collect();
+        if text.is_empty() {
+            continue;
+        }
+        for label in labels {
+            let mut pool: Vec<char> = text.chars().collect();
+            let mut hits = 0;
+            for c in label.chars() {
+                if let Some(k) = pool.iter().position(|p| *p == c) {
+                    pool.remove(k);
+                    hits += 1;
+                }
+            }
+            let score = hits as f64 / label.chars().count().max(1) as f64;
+            if hits >= 3 && score >= 0.6 && best.is_none_or(|(_, b)| score > b) {
+                best = Some((i, score));
+            }
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
 /// The first row holding one of `labels`, with the label's end and right edge.
 fn find(rows: &[Row], labels: &[String]) -> Option<(usize, usize, u32)> {
     rows.iter().enumerate().find_map(|(i, r)| labels.iter().find_map(|l| r.find(l)).map(|(end, x)| (i, end, x)))
@@ -102,13 +126,49 @@ fn after(row: &Row, end: usize) -> String {
     row.text().get(end..).unwrap_or("").trim_start_matches([':', '：']).to_string()
 }
 
+/// The page's skew as dy/dx, from the year headers ("2022 年 … 2023 年" lie on one
+/// printed line): a scanner feeds paper a little askew, and over a table's width a few
+/// pixels per hundred move a figure into the next row.
+fn skew(words: &[Word]) -> f64 {
+    let years: Vec<&Word> = words.iter().filter(|w| compact(&w.text).chars().count() <= 6 && year_in(&w.text).is_some()).collect();
+    let mut slopes = Vec::new();
+    for a in &years {
+        for b in &years {
+            let dx = b.bbox[0] as f64 - a.bbox[0] as f64;
+            let dy = (b.bbox[1] + b.bbox[3] / 2) as f64 - (a.bbox[1] + a.bbox[3] / 2) as f64;
+            if dx > 200.0 && dy.abs() < 2.0 * a.bbox[3].max(b.bbox[3]) as f64 {
+                slopes.push(dy / dx);
+            }
+        }
+    }
+    slopes.sort_by(f64::total_cmp);
+    slopes.get(slopes.len() / 2).copied().filter(|s| s.abs() < 0.1).unwrap_or(0.0)
+}
+
+/// Words with their y moved by the skew, so that a printed line has one y.
+fn deskewed(words: &[Word]) -> Vec<Word> {
+    let slope = skew(words);
+    if slope == 0.0 {
+        return words.to_vec();
+    }
+    words
+        .iter()
+        .map(|w| {
+            let mut w = w.clone();
+            let y = w.bbox[1] as f64 - slope * w.bbox[0] as f64;
+            w.bbox[1] = y.max(0.0).round() as u32;
+            w
+        })
+        .collect()
+}
+
 pub fn read(file: &ExtractedFile, rules: &Rules) -> Option<FormData> {
     let main_labels = ["brand_name", "scope", "type", "occupations", "units", "training", "trainees", "pass_rate", "employment_rate"];
     // The page with the most labels is the form's first page.
     let (page, page_rows) = file
         .pages
         .iter()
-        .map(|p| (p, rows(&p.words)))
+        .map(|p| (p, rows(&deskewed(&p.words))))
         .max_by_key(|(_, rs)| main_labels.iter().filter(|f| find(rs, &labels(rules, f)).is_some()).count())?;
     let hits = main_labels.iter().filter(|f| find(&page_rows, &labels(rules, f)).is_some()).count();
     if hits < 2 {
@@ -120,20 +180,43 @@ pub fn read(file: &ExtractedFile, rules: &Rules) -> Option<FormData> {
 fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> FormData {
     let loc = || Location::page(&file.path, page.number);
     let mut form = empty_form(file, FormVersion::Scanned);
-    let at = |field: &str| find(rows, &labels(rules, field));
+    let exact = |field: &str| find(rows, &labels(rules, field));
 
     // The label column's right edge: the widest of the first-column labels found.
-    let label_edge = ["brand_name", "scope", "type", "occupations", "units", "training", "summary"]
-        .iter()
-        .filter_map(|f| at(f).map(|(_, _, x)| x))
-        .max()
-        .unwrap_or(0);
+    let column_labels = ["brand_name", "scope", "type", "occupations", "units", "training", "summary"];
+    let label_edge = column_labels.iter().filter_map(|f| exact(f).map(|(_, _, x)| x)).max().unwrap_or(0);
+    // A first-column label OCR garbled or interleaved with its second line
+    // ("品牌取业(行业工种或") is found by the characters it shares with the label.
+    let fuzzy: Vec<(&str, usize)> = if label_edge > 0 {
+        column_labels.iter().filter(|f| exact(f).is_none()).filter_map(|f| fuzzy_find(rows, &labels(rules, f), label_edge).map(|i| (*f, i))).collect()
+    } else {
+        Vec::new()
+    };
+    let at = |field: &str| exact(field).or_else(|| fuzzy.iter().find(|(f, _)| *f == field).map(|&(_, i)| (i, 0, label_edge)));
 
     if let Some((i, end, _)) = at("applicant") {
         form.applicant = field(&clean_applicant(&after(&rows[i], end)), loc());
     }
+    // A value is what lies right of the label column (OCR scatters a two-line label's
+    // words over the value's row); without a column edge, what follows the label.
+    let label_rows: Vec<usize> = ["brand_name", "scope", "type", "occupations", "units", "training", "summary", "recommendation"].iter().filter_map(|f| at(f).map(|(i, _, _)| i)).collect();
+    // The value and the row it was read on.
+    let value_at = |i: usize, end: usize| -> (String, usize) {
+        let own = if label_edge > 0 { rows[i].text_right_of(label_edge) } else { after(&rows[i], end) };
+        if !own.is_empty() || label_edge == 0 {
+            return (own, i);
+        }
+        // A two-line label: the value sits on the row of the label's other line.
+        [i + 1, i.wrapping_sub(1)]
+            .into_iter()
+            .filter(|&j| j < rows.len() && !label_rows.contains(&j))
+            .map(|j| (rows[j].text_right_of(label_edge), j))
+            .find(|(t, _)| !t.is_empty())
+            .unwrap_or((String::new(), i))
+    };
+    let value_of = |i: usize, end: usize| value_at(i, end).0;
     if let Some((i, end, _)) = at("brand_name") {
-        form.brand_name = field(&strip_hints(&after(&rows[i], end), rules), loc());
+        form.brand_name = field(&strip_hints(&value_of(i, end), rules), loc());
     }
 
     let occupation_row = at("occupations").map(|(i, _, _)| i);
@@ -146,33 +229,42 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
     // occupation row (行业/企业/其他 also appear elsewhere on the form).
     let scope_rows: Vec<usize> = (0..rows.len()).filter(|&i| rules.form.scopes.iter().any(|o| rows[i].text().contains(&compact(o)))).collect();
     let scope_texts: Vec<(String, Location)> = scope_rows.iter().map(|&i| (rows[i].text_right_of(label_edge), loc())).collect();
-    form.scopes = read_boxes(&scope_texts, &rules.form.scopes, OCR_UNCHECKED);
+    form.scopes = read_boxes(&scope_texts, &rules.form.scopes, true);
     let type_from = scope_rows.last().map_or(0, |i| i + 1);
     let type_to = occupation_row.or(header_row).unwrap_or(rows.len());
     let type_texts: Vec<(String, Location)> = (type_from..type_to.max(type_from))
         .map(|i| (rows[i].text_right_of(label_edge), loc()))
         .filter(|(t, _)| rules.form.types.iter().any(|o| t.contains(&compact(o))))
         .collect();
-    form.types = read_boxes(&type_texts, &rules.form.types, OCR_UNCHECKED);
+    form.types = read_boxes(&type_texts, &rules.form.types, true);
 
+    let mut units_from = occupation_row;
     if let Some(i) = occupation_row {
         let (_, end, _) = at("occupations").unwrap_or((i, 0, 0));
-        let mut value = after(&rows[i], end);
-        value = value.trim_start_matches("(工种)").trim_start_matches("工种)").to_string();
+        let (mut value, used) = value_at(i, end);
+        units_from = Some(i.max(used));
+        value = value.trim_start_matches("(工种)").trim_start_matches("工种)").trim_start_matches([')', '）', '(', '.', ',', ':']).to_string();
         for occupation in split_occupations(&strip_hints(&value, rules)) {
             form.occupations.extend(field(&occupation, loc()));
         }
     }
 
     // Units: the numbered rows between the occupation row and the year header.
-    if let (Some(from), Some(to)) = (occupation_row, header_row) {
+    if let (Some(from), Some(to)) = (units_from, header_row) {
         let unit_labels = labels(rules, "units");
         for row in &rows[from + 1..to.max(from + 1)] {
-            let mut text = row.text_right_of(label_edge);
+            // OCR often drops the dot after a unit's number: a leading token of digits
+            // alone is the number.
+            let number = row.tokens.iter().find(|t| (t.x0 + t.x1) / 2 > label_edge).filter(|t| t.text.chars().count() <= 3 && t.text.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '、' | ',')));
+            let mut text: String = row.tokens.iter().filter(|t| (t.x0 + t.x1) / 2 > label_edge && !number.is_some_and(|n| std::ptr::eq(n, *t))).map(|t| t.text.as_str()).collect();
             for l in &unit_labels {
                 text = text.replacen(l.as_str(), "", 1);
             }
-            if let Some(name) = unit_name(&strip_hints(&text, rules)) {
+            let text = strip_hints(&text, rules);
+            let text = text.trim_start_matches(['.', ',', '、', ';', ':', '。']);
+            // An organisation's name has at least four characters; shorter is OCR noise
+            // from an empty numbered line ("3;", "主").
+            if let Some(name) = unit_name(text).filter(|n| n.chars().count() >= 4) {
                 form.units.extend(field(&name, loc()));
             }
         }
@@ -194,6 +286,18 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         form.summary = field(&strip_hints(&text, rules), loc());
     }
     form
+}
+
+/// Tesseract reads a printed % after decimals as g/o/°/9 ("87.0g"): a figure with
+/// decimals in a rate cell ending so is a percentage.
+fn ocr_percent(text: &str) -> String {
+    let c = compact(text);
+    if let Some(number) = c.strip_suffix(['g', 'o', '°', 'G']) {
+        if number.contains('.') && number.parse::<f64>().is_ok_and(|v| v <= 100.0) {
+            return format!("{number}%");
+        }
+    }
+    c
 }
 
 /// Year columns from the header row; each metric row's tokens go to the nearest column.
@@ -224,8 +328,8 @@ fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location)
             }
             match metric {
                 "trainees" => out[k].trainees = Some(count_figure(&text, loc())),
-                "pass_rate" => out[k].pass_rate = Some(rate_figure(&text, loc())),
-                _ => out[k].employment_rate = Some(rate_figure(&text, loc())),
+                "pass_rate" => out[k].pass_rate = Some(rate_figure(&ocr_percent(&text), loc())),
+                _ => out[k].employment_rate = Some(rate_figure(&ocr_percent(&text), loc())),
             }
         }
     }
@@ -238,6 +342,13 @@ mod tests {
 
     fn w(text: &str, x: u32, y: u32, width: u32) -> Word {
         Word { text: text.into(), bbox: [x, y, width, 30], confidence: 0.9, line: 0 }
+    }
+
+    #[test]
+    fn ocr_percent_signs() {
+        assert_eq!(ocr_percent("87.0g"), "87.0%");
+        assert_eq!(ocr_percent("86.2%"), "86.2%");
+        assert_eq!(ocr_percent("2150"), "2150");
     }
 
     #[test]
