@@ -141,6 +141,20 @@ pub struct Rules {
     pub catalogue: Vec<CatalogueItem>,
     pub classify: BTreeMap<String, Vec<String>>,
     pub roster: RosterRules,
+    /// Words that find figures in narratives (report, unit materials).
+    #[serde(default)]
+    pub narrative: NarrativeRules,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NarrativeRules {
+    /// A count "N人" is a number of trainees when its clause holds one of these …
+    pub trainee_words: Vec<String>,
+    /// … and none of these (合格1860人 is not a number of trainees).
+    pub not_trainee_words: Vec<String>,
+    pub pass_rate_words: Vec<String>,
+    pub employment_rate_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -167,6 +181,9 @@ pub struct FormRules {
     pub scopes: Vec<String>,
     pub types: Vec<String>,
     pub labels: BTreeMap<String, Vec<String>>,
+    /// Instructions printed in the blank form's cells ("填写不下的可自行增加行数"): never a value.
+    #[serde(default)]
+    pub hints: Vec<String>,
 }
 
 /// How a minimum is written in the notice: 不少于/不低于 (≥) or 超过/以上 (>).
