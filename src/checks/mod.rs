@@ -3,8 +3,13 @@
 //! [`run_all`] runs every one over the extracted model and never stops at the first
 //! finding. A check never reads files and never decides severity (the code does).
 
+pub mod common;
 pub mod cross_dossier;
 pub mod registry;
+#[cfg(test)]
+pub mod testkit;
+
+// One file per check (registered in `registry`).
 
 use chrono::NaiveDate;
 
