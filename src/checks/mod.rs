@@ -10,6 +10,10 @@ pub mod registry;
 pub mod testkit;
 
 // One file per check (registered in `registry`).
+pub mod completeness;
+pub mod coverage;
+pub mod form_fields;
+pub mod unit_materials;
 
 use chrono::NaiveDate;
 

@@ -1,6 +1,17 @@
 //! The table of checks. Adding a rule: one file in `src/checks/`, one line here, one row
 //! in `docs/spec/findings.md` if it brings a new code.
 
-use super::Check;
+use super::*;
+use crate::report::Code;
 
-pub static CHECKS: &[Check] = &[];
+pub static CHECKS: &[Check] = &[
+    // Completeness (附件2)
+    Check {
+        name: "completeness",
+        codes: &[Code::MissingRecommendationReport, Code::MissingApplicationForm, Code::MissingEditableVersion, Code::MissingScannedVersion, Code::MissingOtherEvidence],
+        run: completeness::run,
+    },
+    Check { name: "unit_materials", codes: &[Code::MissingUnitMaterials, Code::UnitListMismatch], run: unit_materials::run },
+    Check { name: "coverage", codes: &[Code::MissingRoster, Code::MissingEmploymentTracking], run: coverage::run },
+    Check { name: "form_fields", codes: &[Code::MissingFormField], run: form_fields::run },
+];
