@@ -12,7 +12,11 @@ pub mod testkit;
 // One file per check (registered in `registry`).
 pub mod completeness;
 pub mod coverage;
+pub mod employment_rate;
 pub mod form_fields;
+pub mod pass_rate;
+pub mod population;
+pub mod roster_count;
 pub mod unit_materials;
 
 use chrono::NaiveDate;

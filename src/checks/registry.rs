@@ -14,4 +14,8 @@ pub static CHECKS: &[Check] = &[
     Check { name: "unit_materials", codes: &[Code::MissingUnitMaterials, Code::UnitListMismatch], run: unit_materials::run },
     Check { name: "coverage", codes: &[Code::MissingRoster, Code::MissingEmploymentTracking], run: coverage::run },
     Check { name: "form_fields", codes: &[Code::MissingFormField], run: form_fields::run },
+    // Consistency (figures against evidence)
+    Check { name: "roster_count", codes: &[Code::RosterCountMismatch], run: roster_count::run },
+    Check { name: "pass_rate", codes: &[Code::PassRateMismatch], run: pass_rate::run },
+    Check { name: "employment_rate", codes: &[Code::EmploymentRateMismatch], run: employment_rate::run },
 ];

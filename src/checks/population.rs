@@ -1,0 +1,87 @@
+//! The trainees of one year as the rosters show them, for the consistency checks: each
+//! distinct person (by ID number; by name + phone when the ID is unusable —
+//! [`crate::extract::person_key`]) with whether any of their rows says passed / certified
+//! and when their training ended.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::extract::{person_key, Extracted, PersonRecord, PersonTable, TableKind};
+use crate::report::Location;
+
+use super::common::table_location;
+
+#[derive(Debug, Default, Clone)]
+pub struct Person {
+    /// `Some(true)` when a row says passed or carries a certificate number.
+    pub passed: Option<bool>,
+    /// The latest training end of the person's rows.
+    pub training_end: Option<NaiveDate>,
+}
+
+/// One year's trainees and the tables they came from.
+pub struct Population<'a> {
+    pub year: i32,
+    pub tables: Vec<&'a PersonTable>,
+    pub persons: HashMap<String, Person>,
+}
+
+impl<'a> Population<'a> {
+    pub fn of(extracted: &'a Extracted, year: i32) -> Population<'a> {
+        let tables: Vec<&PersonTable> = extracted.tables_for(TableKind::TrainingRoster, year).collect();
+        let mut persons: HashMap<String, Person> = HashMap::new();
+        for record in tables.iter().flat_map(|t| &t.records) {
+            let person = persons.entry(person_key(record)).or_default();
+            person.passed = merge_passed(person.passed, passed(record));
+            person.training_end = person.training_end.max(record.training_end);
+        }
+        Population { year, tables, persons }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty()
+    }
+
+    /// Whether any row states a result (passed / failed / a certificate).
+    pub fn states_results(&self) -> bool {
+        self.persons.values().any(|p| p.passed.is_some())
+    }
+
+    pub fn passed(&self) -> usize {
+        self.persons.values().filter(|p| p.passed == Some(true)).count()
+    }
+
+    /// Where a finding about the year's rosters points: the one roster, else `fallback`
+    /// (the form's figure) when the year's persons are spread over several.
+    pub fn location(&self, fallback: Option<&Location>) -> Location {
+        match (self.tables.as_slice(), fallback) {
+            ([one], _) => table_location(one),
+            (_, Some(fallback)) => fallback.clone(),
+            ([first, ..], None) => table_location(first),
+            ([], None) => Location::default(),
+        }
+    }
+
+    /// "文件“a.xlsx” 工作表“Sheet1”、文件“b.xlsx”…" for messages.
+    pub fn tables_zh(&self) -> String {
+        self.tables.iter().map(|t| table_location(t).describe_zh()).collect::<Vec<_>>().join("、")
+    }
+}
+
+/// A row's result: the 考核结果 column, else a certificate number means certified.
+pub fn passed(record: &PersonRecord) -> Option<bool> {
+    match record.passed {
+        Some(p) => Some(p),
+        None if record.certificate.as_deref().is_some_and(|c| !c.trim().is_empty()) => Some(true),
+        None => None,
+    }
+}
+
+fn merge_passed(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        _ => None,
+    }
+}
