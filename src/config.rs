@@ -104,7 +104,7 @@ fn default_max_row_findings() -> usize {
 }
 
 fn default_text_match_min_similarity() -> f64 {
-    0.75
+    0.8
 }
 
 fn default_unit_match_min_similarity() -> f64 {

@@ -168,7 +168,8 @@ mod tests {
     fn similarity_tolerates_one_ocr_error_in_a_long_name() {
         assert_eq!(similarity("沈阳巧嫂", "沈阳巧嫂"), 1.0);
         assert!(similarity("沈阳市巧嫂家政服务有限公司", "沈阳市巧螋家政服务有限公司") > 0.9);
-        assert!(similarity("沈阳巧嫂", "大连月嫂") < 0.75);
+        assert!(similarity("沈阳巧嫂", "大连月嫂") < 0.8);
+        assert_eq!(similarity("沈阳巧嫂", "沈阳金嫂"), 0.75);
         assert_eq!(similarity("", ""), 1.0);
     }
 

@@ -14,6 +14,8 @@ pub mod completeness;
 pub mod coverage;
 pub mod employment_rate;
 pub mod form_fields;
+pub mod form_versions;
+pub mod narrative;
 pub mod pass_rate;
 pub mod population;
 pub mod roster_count;

@@ -18,4 +18,6 @@ pub static CHECKS: &[Check] = &[
     Check { name: "roster_count", codes: &[Code::RosterCountMismatch], run: roster_count::run },
     Check { name: "pass_rate", codes: &[Code::PassRateMismatch], run: pass_rate::run },
     Check { name: "employment_rate", codes: &[Code::EmploymentRateMismatch], run: employment_rate::run },
+    Check { name: "form_versions", codes: &[Code::FormVersionMismatch], run: form_versions::run },
+    Check { name: "narrative", codes: &[Code::NarrativeFigureMismatch], run: narrative::run },
 ];
