@@ -10,6 +10,7 @@ pub mod registry;
 pub mod testkit;
 
 // One file per check (registered in `registry`).
+pub mod category;
 pub mod completeness;
 pub mod coverage;
 pub mod employment_rate;
@@ -19,6 +20,7 @@ pub mod narrative;
 pub mod pass_rate;
 pub mod population;
 pub mod roster_count;
+pub mod thresholds;
 pub mod unit_materials;
 
 use chrono::NaiveDate;

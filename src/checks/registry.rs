@@ -20,4 +20,11 @@ pub static CHECKS: &[Check] = &[
     Check { name: "employment_rate", codes: &[Code::EmploymentRateMismatch], run: employment_rate::run },
     Check { name: "form_versions", codes: &[Code::FormVersionMismatch], run: form_versions::run },
     Check { name: "narrative", codes: &[Code::NarrativeFigureMismatch], run: narrative::run },
+    // Eligibility (notice §四, §五)
+    Check { name: "category", codes: &[Code::CategoryInvalid], run: category::run },
+    Check {
+        name: "thresholds",
+        codes: &[Code::BelowMinTrainees, Code::BelowMinPassRate, Code::BelowMinEmploymentRate, Code::BelowMinGraduateEmployment],
+        run: thresholds::run,
+    },
 ];
