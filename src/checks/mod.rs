@@ -16,6 +16,7 @@ pub mod coverage;
 pub mod employment_rate;
 pub mod form_fields;
 pub mod form_versions;
+pub mod naming;
 pub mod narrative;
 pub mod pass_rate;
 pub mod population;

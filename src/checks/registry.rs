@@ -27,4 +27,5 @@ pub static CHECKS: &[Check] = &[
         codes: &[Code::BelowMinTrainees, Code::BelowMinPassRate, Code::BelowMinEmploymentRate, Code::BelowMinGraduateEmployment],
         run: thresholds::run,
     },
+    Check { name: "naming", codes: &[Code::NamingRule], run: naming::run },
 ];
