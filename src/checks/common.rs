@@ -10,6 +10,16 @@ pub fn row_location(table: &PersonTable, record: &PersonRecord) -> Location {
     Location::row(&table.path, table.sheet.clone(), record.row)
 }
 
+/// The cell of one field of a record ("C12"), when the table's header mapped that field
+/// (`field` is a key of `[roster.headers]`: "id_number", "gender", "phone"…).
+pub fn cell_location(table: &PersonTable, record: &PersonRecord, field: &str) -> Location {
+    let mut location = row_location(table, record);
+    if let Some(column) = table.columns.get(field) {
+        location.cell = Some(format!("{column}{}", record.row));
+    }
+    location
+}
+
 /// The table itself (path and sheet).
 pub fn table_location(table: &PersonTable) -> Location {
     Location { path: Some(table.path.clone()), sheet: table.sheet.clone(), ..Location::default() }
@@ -103,44 +113,52 @@ pub fn longest_common_run(needle: &str, haystack: &str) -> usize {
     best
 }
 
-/// Collects row-level findings of one check over one table, keeping the first `cap` and
-/// summing up the rest in one finding on the table.
+/// Collects row-level findings of one check, keeping the first `cap` of each table and
+/// summing up the rest of that table in one finding on the table.
 pub struct RowFindings<'a> {
     code: Code,
     cap: usize,
-    table: &'a PersonTable,
-    kept: Vec<Finding>,
-    dropped: usize,
     what: &'static str,
+    kept: Vec<Finding>,
+    /// Per table (by address): the table, findings kept, findings dropped.
+    counts: Vec<(&'a PersonTable, usize, usize)>,
 }
 
 impl<'a> RowFindings<'a> {
     /// `what` names the problem for the summary ("身份证号不合规").
-    pub fn new(code: Code, cap: usize, table: &'a PersonTable, what: &'static str) -> Self {
-        RowFindings { code, cap, table, kept: Vec::new(), dropped: 0, what }
+    pub fn new(code: Code, cap: usize, what: &'static str) -> Self {
+        RowFindings { code, cap, what, kept: Vec::new(), counts: Vec::new() }
     }
 
-    pub fn push(&mut self, finding: Finding) {
-        if self.kept.len() < self.cap {
+    pub fn push(&mut self, table: &'a PersonTable, finding: Finding) {
+        let index = match self.counts.iter().position(|(t, _, _)| std::ptr::eq(*t, table)) {
+            Some(i) => i,
+            None => {
+                self.counts.push((table, 0, 0));
+                self.counts.len() - 1
+            }
+        };
+        let entry = &mut self.counts[index];
+        if entry.1 < self.cap {
+            entry.1 += 1;
             self.kept.push(finding);
         } else {
-            self.dropped += 1;
+            entry.2 += 1;
         }
     }
 
     pub fn finish(mut self) -> Vec<Finding> {
-        if self.dropped > 0 {
-            self.kept.push(Finding::new(
-                self.code,
-                format!(
-                    "{}中另有{}行{}，未逐行列出（已列出前{}行）",
-                    table_label(self.table),
-                    self.dropped,
-                    self.what,
-                    self.cap
-                ),
-                table_location(self.table),
-            ));
+        for (table, kept, dropped) in self.counts {
+            if dropped > 0 {
+                self.kept.push(
+                    Finding::new(
+                        self.code,
+                        format!("{}中另有{dropped}行{}，未逐行列出（已列出前{kept}行）", table_label(table), self.what),
+                        table_location(table),
+                    )
+                    .actual(format!("另有{dropped}行")),
+                );
+            }
         }
         self.kept
     }

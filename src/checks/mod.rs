@@ -10,12 +10,15 @@ pub mod registry;
 pub mod testkit;
 
 // One file per check (registered in `registry`).
+pub mod age;
 pub mod category;
 pub mod completeness;
 pub mod coverage;
 pub mod employment_rate;
 pub mod form_fields;
 pub mod form_versions;
+pub mod id_gender;
+pub mod id_numbers;
 pub mod naming;
 pub mod narrative;
 pub mod pass_rate;

@@ -85,3 +85,16 @@ fn merge_passed(a: Option<bool>, b: Option<bool>) -> Option<bool> {
         _ => None,
     }
 }
+
+/// The rows whose identity a falsification check looks at: every roster row, and the
+/// tracking rows of persons no roster lists (a tracking row of a listed trainee repeats
+/// the roster's ID, and one problem is reported once, where the trainee is listed).
+pub fn identity_rows(extracted: &Extracted) -> Vec<(&PersonTable, &PersonRecord)> {
+    let rosters = extracted.tables.iter().filter(|t| t.kind == TableKind::TrainingRoster);
+    let listed: std::collections::HashSet<String> = rosters.clone().flat_map(|t| &t.records).map(person_key).collect();
+    let mut rows: Vec<(&PersonTable, &PersonRecord)> = rosters.flat_map(|t| t.records.iter().map(move |r| (t, r))).collect();
+    for table in extracted.tables.iter().filter(|t| t.kind == TableKind::EmploymentTracking) {
+        rows.extend(table.records.iter().filter(|r| !listed.contains(&person_key(r))).map(|r| (table, r)));
+    }
+    rows
+}

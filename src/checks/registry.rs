@@ -28,4 +28,8 @@ pub static CHECKS: &[Check] = &[
         run: thresholds::run,
     },
     Check { name: "naming", codes: &[Code::NamingRule], run: naming::run },
+    // Signs of falsification (rosters and files)
+    Check { name: "id_numbers", codes: &[Code::InvalidIdNumber], run: id_numbers::run },
+    Check { name: "id_gender", codes: &[Code::IdGenderMismatch], run: id_gender::run },
+    Check { name: "age", codes: &[Code::ImplausibleAge], run: age::run },
 ];
