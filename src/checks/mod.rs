@@ -14,6 +14,7 @@ pub mod age;
 pub mod category;
 pub mod completeness;
 pub mod coverage;
+pub mod duplicate_person;
 pub mod employment_rate;
 pub mod form_fields;
 pub mod form_versions;
@@ -24,6 +25,8 @@ pub mod narrative;
 pub mod pass_rate;
 pub mod population;
 pub mod roster_count;
+pub mod sequential;
+pub mod shared_phone;
 pub mod thresholds;
 pub mod unit_materials;
 

@@ -32,4 +32,7 @@ pub static CHECKS: &[Check] = &[
     Check { name: "id_numbers", codes: &[Code::InvalidIdNumber], run: id_numbers::run },
     Check { name: "id_gender", codes: &[Code::IdGenderMismatch], run: id_gender::run },
     Check { name: "age", codes: &[Code::ImplausibleAge], run: age::run },
+    Check { name: "duplicate_person", codes: &[Code::DuplicatePerson], run: duplicate_person::run },
+    Check { name: "shared_phone", codes: &[Code::SharedPhone], run: shared_phone::run },
+    Check { name: "sequential", codes: &[Code::SequentialIdentifiers], run: sequential::run },
 ];
