@@ -14,6 +14,7 @@ pub mod age;
 pub mod category;
 pub mod completeness;
 pub mod coverage;
+pub mod dates;
 pub mod duplicate_person;
 pub mod employment_rate;
 pub mod form_fields;

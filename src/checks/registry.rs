@@ -35,4 +35,5 @@ pub static CHECKS: &[Check] = &[
     Check { name: "duplicate_person", codes: &[Code::DuplicatePerson], run: duplicate_person::run },
     Check { name: "shared_phone", codes: &[Code::SharedPhone], run: shared_phone::run },
     Check { name: "sequential", codes: &[Code::SequentialIdentifiers], run: sequential::run },
+    Check { name: "dates", codes: &[Code::DateInconsistent], run: dates::run },
 ];
