@@ -36,4 +36,6 @@ pub static CHECKS: &[Check] = &[
     Check { name: "shared_phone", codes: &[Code::SharedPhone], run: shared_phone::run },
     Check { name: "sequential", codes: &[Code::SequentialIdentifiers], run: sequential::run },
     Check { name: "dates", codes: &[Code::DateInconsistent], run: dates::run },
+    Check { name: "pdf_edits", codes: &[Code::PdfEditedAfterCreation], run: pdf_edits::run },
+    Check { name: "image_edits", codes: &[Code::ImageEditTraces], run: image_edits::run },
 ];
