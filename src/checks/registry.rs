@@ -39,3 +39,68 @@ pub static CHECKS: &[Check] = &[
     Check { name: "pdf_edits", codes: &[Code::PdfEditedAfterCreation], run: pdf_edits::run },
     Check { name: "image_edits", codes: &[Code::ImageEditTraces], run: image_edits::run },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::*;
+
+    /// Codes produced elsewhere: intake/extraction, the seal stage, and the batch checks.
+    const NOT_PER_DOSSIER_CHECKS: &[Code] = &[
+        Code::ArchiveInvalid,
+        Code::ArchiveUnsafe,
+        Code::FileUnreadable,
+        Code::FileUnsupported,
+        Code::LowOcrConfidence,
+        Code::MissingStamp,
+        Code::StampIssuerMismatch,
+        Code::StampDuplicatedImage,
+        Code::CityDuplicateType,
+        Code::CrossDossierPerson,
+    ];
+
+    #[test]
+    fn every_check_code_has_exactly_one_check() {
+        for code in Code::ALL {
+            let owners: Vec<&str> = CHECKS.iter().filter(|c| c.codes.contains(code)).map(|c| c.name).collect();
+            let expected = usize::from(!NOT_PER_DOSSIER_CHECKS.contains(code));
+            assert_eq!(owners.len(), expected, "{code}: {owners:?}");
+        }
+    }
+
+    #[test]
+    fn names_are_unique_files() {
+        let mut names: Vec<&str> = CHECKS.iter().map(|c| c.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), CHECKS.len());
+    }
+
+    #[test]
+    fn checks_emit_only_their_own_codes() {
+        // A dossier that trips many rules at once.
+        let mut kit = Kit::clean();
+        kit.form_mut().brand_name.as_mut().unwrap().text = "幸福万家".into();
+        kit.scan_mut().years[0].trainees.as_mut().unwrap().value = Some(11.0);
+        let table = kit.table_mut(crate::extract::TableKind::TrainingRoster, 2022);
+        for r in table.records.iter_mut() {
+            r.phone = Some("13800000000".into());
+        }
+        table.records[0].id = Some(crate::extract::IdCell::Text("123".into()));
+        table.records[1].training_end = Some(day(2021, 1, 1));
+        let ctx = kit.ctx();
+        for check in CHECKS {
+            for finding in (check.run)(&ctx) {
+                assert!(check.codes.contains(&finding.code), "{} emitted {}", check.name, finding.code);
+            }
+        }
+    }
+
+    #[test]
+    fn run_all_over_the_clean_dossier_finds_only_its_small_size() {
+        let kit = Kit::clean();
+        let findings = run_all(&kit.ctx());
+        // 10 trainees a year is far below 沈阳's 2000: the only rule the kit breaks.
+        assert_eq!(codes(&findings), ["BELOW_MIN_TRAINEES", "BELOW_MIN_TRAINEES"]);
+    }
+}
