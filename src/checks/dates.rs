@@ -12,7 +12,7 @@
 //! A tracking row of a person a roster lists is checked for its employment date only:
 //! the training dates are the roster's, reported there.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -20,6 +20,7 @@ use crate::extract::{person_key, PersonRecord, PersonTable, TableKind};
 use crate::report::{Code, Finding};
 
 use super::common::{cell_location, RowFindings};
+use super::population::Listed;
 use super::CheckContext;
 
 /// `unparsed` keys that hold dates.
@@ -31,22 +32,32 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         let window = super::employment_rate::window_days(ctx);
         window != ctx.config.settings.tolerances.employment_window_days
     };
-    let mut roster_ends: HashMap<String, NaiveDate> = HashMap::new();
-    let mut listed: HashSet<String> = HashSet::new();
-    for record in ctx.extracted.tables.iter().filter(|t| t.kind == TableKind::TrainingRoster).flat_map(|t| &t.records) {
-        let key = person_key(record);
-        if let Some(end) = record.training_end {
-            let slot = roster_ends.entry(key.clone()).or_insert(end);
-            *slot = (*slot).max(end);
-        }
-        listed.insert(key);
-    }
+    let rosters = || ctx.extracted.tables.iter().filter(|t| t.kind == TableKind::TrainingRoster).flat_map(|t| &t.records);
+    let listed = Listed::new(rosters());
+    // Training ends by person, built only if a tracking row needs the roster's.
+    let mut roster_ends: Option<HashMap<String, NaiveDate>> = None;
 
     let mut out = RowFindings::new(Code::DateInconsistent, ctx.config.settings.tolerances.max_row_findings, "日期不合理");
     for table in &ctx.extracted.tables {
         for record in &table.records {
-            let key = person_key(record);
-            let training_checked = table.kind == TableKind::TrainingRoster || !listed.contains(&key);
+            let training_checked = table.kind == TableKind::TrainingRoster || !listed.contains(record);
+            let end = match (record.training_end, record.employment_date) {
+                (Some(end), _) => Some(end),
+                (None, Some(_)) => {
+                    let ends = roster_ends.get_or_insert_with(|| {
+                        let mut ends = HashMap::new();
+                        for r in rosters() {
+                            if let Some(end) = r.training_end {
+                                let slot = ends.entry(person_key(r)).or_insert(end);
+                                *slot = (*slot).max(end);
+                            }
+                        }
+                        ends
+                    });
+                    ends.get(&person_key(record)).copied()
+                }
+                (None, None) => None,
+            };
             let mut problem = |field: &str, what: String, expected: String, actual: String| {
                 let location = cell_location(table, record, field);
                 out.push(
@@ -58,7 +69,6 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
                 training_dates(table, record, ctx.received_on, &mut problem);
             }
             if let Some(employed) = record.employment_date {
-                let end = record.training_end.or_else(|| roster_ends.get(&key).copied());
                 if let Some(end) = end.filter(|end| employed < *end && !staff_type) {
                     problem(
                         "employment_date",

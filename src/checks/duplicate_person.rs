@@ -9,11 +9,19 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::domain::mask;
-use crate::extract::{IdCell, PersonRecord, PersonTable, TableKind};
+use crate::extract::{PersonRecord, PersonTable, TableKind};
 use crate::report::{Code, Finding};
 
 use super::common::{cell_location, row_location, RowFindings};
+use super::population::{key, Key};
 use super::CheckContext;
+
+fn id_text<'a>(key: &'a Key) -> &'a str {
+    match key {
+        Key::Id(id) => id,
+        Key::Other(other) => other,
+    }
+}
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     let mut by_year: BTreeMap<Option<i32>, Vec<&PersonTable>> = BTreeMap::new();
@@ -22,14 +30,11 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     }
     let mut out = RowFindings::new(Code::DuplicatePerson, ctx.config.settings.tolerances.max_row_findings, "身份证号重复");
     for (year, tables) in by_year {
-        let mut first: HashMap<String, (&PersonTable, &PersonRecord)> = HashMap::new();
+        let mut first: HashMap<Key, (&PersonTable, &PersonRecord)> = HashMap::new();
         for table in tables {
             for record in &table.records {
-                let Some(IdCell::Text(text)) = &record.id else { continue };
-                let key: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-                if key.is_empty() {
-                    continue;
-                }
+                // Only ID numbers: two rows without one are not known to be one person.
+                let key @ Key::Id(_) = key(record) else { continue };
                 match first.get(&key) {
                     None => {
                         first.insert(key, (table, record));
@@ -43,7 +48,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
                                 Code::DuplicatePerson,
                                 format!(
                                     "身份证号{}在{year_label}培训人员名单中重复出现：首次见于{}（{}），又见于{}（{}）",
-                                    mask::id(&key),
+                                    mask::id(id_text(&key)),
                                     row_location(first_table, first_record).describe_zh(),
                                     first_record.name.as_deref().unwrap_or("未填姓名"),
                                     row_location(table, record).describe_zh(),
@@ -66,6 +71,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::testkit::*;
+    use crate::extract::IdCell;
 
     #[test]
     fn distinct_persons_pass() {

@@ -15,11 +15,11 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
 
-use crate::extract::{person_key, PersonRecord, TableKind};
+use crate::extract::{PersonRecord, TableKind};
 use crate::report::{Code, Finding};
 
 use super::common::{beyond, percent, rate_of};
-use super::population::Population;
+use super::population::{key, Key, Population};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
@@ -40,7 +40,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             .iter()
             .filter(|t| t.kind == TableKind::EmploymentTracking && (t.year == Some(year) || t.year.is_none()))
             .collect();
-        let mut outcome: HashMap<String, bool> = HashMap::new();
+        let mut outcome: HashMap<Key, bool> = HashMap::new();
         let rows = tracking_tables
             .iter()
             .flat_map(|t| &t.records)
@@ -48,11 +48,11 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             .filter(|r| r.employed.is_some());
         let mut stated = 0usize;
         for record in rows {
-            let key = person_key(record);
-            let end = population.persons.get(&key).and_then(|p| p.training_end).or(record.training_end);
+            let person = key(record);
+            let end = population.persons.get(&person).and_then(|p| p.training_end).or(record.training_end);
             let in_time = employed_in_time(record, end, window);
             stated += 1;
-            let entry = outcome.entry(key).or_insert(false);
+            let entry = outcome.entry(person).or_insert(false);
             *entry |= in_time;
         }
         if stated == 0 {

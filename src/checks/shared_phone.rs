@@ -6,7 +6,7 @@
 //! are padded. Numbers are compared on their digits; persons are counted once (the same
 //! trainee in a roster and a tracking table, or in two years, is one person).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::domain::mask;
 use crate::extract::{person_key, PersonRecord, PersonTable};
@@ -22,8 +22,9 @@ const ROWS_LISTED: usize = 5;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     let max = ctx.config.settings.tolerances.shared_phone_max_persons;
-    // Phone → persons and the rows (in table order) giving it.
-    let mut phones: BTreeMap<String, (BTreeSet<String>, Vec<(&PersonTable, &PersonRecord)>)> = BTreeMap::new();
+    // Phone → the rows (in table order) giving it. Persons are only counted for phones
+    // given on more rows than the limit: one person's rows never exceed it alone.
+    let mut phones: HashMap<String, Vec<(&PersonTable, &PersonRecord)>> = HashMap::new();
     for table in &ctx.extracted.tables {
         for record in &table.records {
             let Some(phone) = record.phone.as_deref() else { continue };
@@ -31,13 +32,14 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             if digits.len() < MIN_PHONE_DIGITS {
                 continue;
             }
-            let entry = phones.entry(digits).or_default();
-            entry.0.insert(person_key(record));
-            entry.1.push((table, record));
+            phones.entry(digits).or_default().push((table, record));
         }
     }
+    let mut crowded: Vec<(String, Vec<(&PersonTable, &PersonRecord)>)> = phones.into_iter().filter(|(_, rows)| rows.len() > max).collect();
+    crowded.sort_by(|a, b| a.0.cmp(&b.0));
     let mut findings = Vec::new();
-    for (phone, (persons, rows)) in phones {
+    for (phone, rows) in crowded {
+        let persons: HashSet<String> = rows.iter().map(|(_, r)| person_key(r)).collect();
         if persons.len() <= max {
             continue;
         }

@@ -30,7 +30,7 @@ pub fn id_of(n: u32) -> String {
     const REGIONS: [&str; 5] = ["210102", "210203", "210302", "210404", "211002"];
     let days = (u64::from(n) * u64::from(n) * 31 + u64::from(n) * 7) % 14000;
     let birth = day(1966, 1, 1) + chrono::Duration::days(days as i64);
-    let order = (n * 37 + n * n * 11) % 99;
+    let order = (u64::from(n) * 37 + u64::from(n) * u64::from(n) * 11) % 99;
     let gender_digit = if n % 2 == 0 { 1 } else { 2 };
     with_check(&format!("{}{}{order:02}{gender_digit}", REGIONS[n as usize % 5], birth.format("%Y%m%d")))
 }

@@ -76,9 +76,9 @@ pub enum IdError {
     CheckDigit { expected: char, found: char },
 }
 
-/// A valid 18-character ID number (upper-case `X`).
+/// A valid 18-character ID number (upper-case `X`) and the birth date it encodes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IdNumber(String);
+pub struct IdNumber(String, NaiveDate);
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
@@ -110,10 +110,11 @@ impl IdNumber {
             return Err(IdError::Division(division.to_string()));
         }
         let birth_text = &upper[6..14];
-        let birth = NaiveDate::parse_from_str(birth_text, "%Y%m%d").map_err(|_| IdError::BirthDate(birth_text.to_string()))?;
-        if birth.year() < 1900 {
-            return Err(IdError::BirthDate(birth_text.to_string()));
-        }
+        // Eight ASCII digits (checked above): YYYYMMDD.
+        let digits = |range: std::ops::Range<usize>| bytes[range].iter().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+        let birth = NaiveDate::from_ymd_opt(digits(6..10) as i32, digits(10..12), digits(12..14))
+            .filter(|d| d.year() >= 1900)
+            .ok_or_else(|| IdError::BirthDate(birth_text.to_string()))?;
         if birth > today {
             return Err(IdError::BirthInFuture(birth_text.to_string(), today));
         }
@@ -124,7 +125,7 @@ impl IdNumber {
         if expected != found {
             return Err(IdError::CheckDigit { expected, found });
         }
-        Ok(IdNumber(upper))
+        Ok(IdNumber(upper, birth))
     }
 
     pub fn as_str(&self) -> &str {
@@ -132,8 +133,7 @@ impl IdNumber {
     }
 
     pub fn birth_date(&self) -> NaiveDate {
-        // Checked in `parse`.
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").unwrap_or_default()
+        self.1
     }
 
     /// The 17th digit: odd for men, even for women.
