@@ -86,6 +86,29 @@ pub struct Tolerances {
     pub sequential_run_length: usize,
     pub min_age: u32,
     pub max_age: u32,
+    /// Row-level findings one check reports per table before summing the rest up in one.
+    #[serde(default = "default_max_row_findings")]
+    pub max_row_findings: usize,
+    /// Similarity in [0, 1] (1 − edit distance / length) above which two text fields of
+    /// the form are the same despite OCR noise (editable vs scanned version).
+    #[serde(default = "default_text_match_min_similarity")]
+    pub text_match_min_similarity: f64,
+    /// Share of a unit name's distinctive part that a file's path or text must contain for
+    /// the file to count as that unit's materials.
+    #[serde(default = "default_unit_match_min_similarity")]
+    pub unit_match_min_similarity: f64,
+}
+
+fn default_max_row_findings() -> usize {
+    50
+}
+
+fn default_text_match_min_similarity() -> f64 {
+    0.8
+}
+
+fn default_unit_match_min_similarity() -> f64 {
+    0.6
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -144,6 +167,9 @@ pub struct Rules {
     /// Words that find figures in narratives (report, unit materials).
     #[serde(default)]
     pub narrative: NarrativeRules,
+    /// How names of units are compared (materials ↔ form).
+    #[serde(default)]
+    pub matching: MatchingRules,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -155,6 +181,15 @@ pub struct NarrativeRules {
     pub not_trainee_words: Vec<String>,
     pub pass_rate_words: Vec<String>,
     pub employment_rate_words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchingRules {
+    /// Words that do not tell one unit from another (有限公司, 培训学校…): removed before a
+    /// unit name is looked for in a file's path or text.
+    #[serde(default)]
+    pub unit_generic_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -245,6 +280,10 @@ pub struct Eligibility {
     pub employment_rate: Option<RateMinimum>,
     #[serde(default)]
     pub graduate_employment_rate: Option<RateMinimum>,
+    /// Days after training end within which employment counts for this type, when it
+    /// differs from `tolerances.employment_window_days` (企业: 2-year stable employment).
+    #[serde(default)]
+    pub employment_window_days: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -254,6 +293,13 @@ pub struct NamingRules {
     pub occupation_suffixes: Vec<String>,
     pub occupations: Vec<String>,
     pub organisation_suffixes: Vec<String>,
+    /// GB/T 2260 code prefix of the province whose place names may open a brand name
+    /// ("21" = 辽宁): counties and districts (新民, 庄河…) count as 行政区域名 too.
+    #[serde(default)]
+    pub division_code_prefix: String,
+    /// Endings dropped from a division's name to get its common short form (新民市 → 新民).
+    #[serde(default)]
+    pub division_suffixes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

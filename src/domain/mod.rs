@@ -106,3 +106,6 @@ mod tests {
         assert_eq!(chinese_numeral(""), None);
     }
 }
+
+pub mod id_number;
+pub mod mask;
