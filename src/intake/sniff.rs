@@ -61,3 +61,64 @@ impl Format {
         matches!(self, Format::Docx | Format::Doc | Format::Xlsx | Format::Xls | Format::Wps | Format::Et | Format::Odt | Format::Ods)
     }
 }
+
+/// The format of a file from its bytes; the name only breaks ties the bytes cannot
+/// (CSV is text, WPS/ET are OLE2 like .doc/.xls). Minimal version for `extract`; the
+/// intake issue owns the full one.
+pub fn sniff(bytes: &[u8], name: &str) -> Format {
+    let lower = name.to_lowercase();
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    if bytes.get(..1024).is_some_and(|h| h.windows(5).any(|w| w == b"%PDF-")) {
+        return Format::Pdf;
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Format::Jpeg;
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Format::Png;
+    }
+    if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        return Format::Tiff;
+    }
+    if bytes.starts_with(b"BM") && bytes.len() > 26 {
+        return Format::Bmp;
+    }
+    if bytes.starts_with(b"Rar!\x1a\x07") {
+        return Format::Rar;
+    }
+    if bytes.starts_with(b"7z\xbc\xaf\x27\x1c") {
+        return Format::SevenZip;
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        if has(b"word/document.xml") {
+            return Format::Docx;
+        }
+        if has(b"xl/workbook.xml") || has(b"xl/workbook.bin") {
+            return Format::Xlsx;
+        }
+        if has(b"application/vnd.oasis.opendocument.spreadsheet") {
+            return Format::Ods;
+        }
+        if has(b"application/vnd.oasis.opendocument.text") {
+            return Format::Odt;
+        }
+        if has(b"OFD.xml") {
+            return Format::Ofd;
+        }
+        return Format::Zip;
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        let utf16 = |s: &str| s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>();
+        if has(&utf16("WordDocument")) {
+            return if lower.ends_with(".wps") { Format::Wps } else { Format::Doc };
+        }
+        if has(&utf16("Workbook")) || has(&utf16("Book")) {
+            return if lower.ends_with(".et") { Format::Et } else { Format::Xls };
+        }
+        return Format::Other;
+    }
+    if lower.ends_with(".csv") {
+        return Format::Csv;
+    }
+    Format::Other
+}
