@@ -103,7 +103,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(config.as_deref())?;
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let dump = dossier_verify::extract::dump::read(&file_name(&file), bytes, &config)
-                .with_context(|| format!("{} 无法读取", file.display()))?;
+                .with_context(|| file.display().to_string())?;
             match format {
                 ExtractFormat::Text => print!("{}", dossier_verify::extract::dump::to_text(&dump)),
                 ExtractFormat::Json => println!("{}", dossier_verify::extract::dump::to_json(&dump)),

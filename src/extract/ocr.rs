@@ -214,7 +214,8 @@ pub fn parse_tsv(tsv: &str) -> Vec<Word> {
         words.push(Word {
             text,
             bbox: [clamp(left), clamp(top), clamp(width), clamp(height)],
-            confidence: (conf / 100.0).clamp(0.0, 1.0),
+            // Four decimals: more is noise, and it keeps JSON output short.
+            confidence: ((conf / 100.0).clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0,
             line: line_index,
         });
     }
@@ -290,6 +291,7 @@ mod tests {
         assert_eq!(words.len(), 3);
         assert_eq!(words[0].bbox, [10, 20, 30, 40]);
         assert!((words[0].confidence - 0.965).abs() < 1e-9);
+        assert_eq!(words[0].confidence.to_string(), "0.965");
         assert_eq!(words_to_text(&words), "培训人数\n2150");
         assert!((mean_confidence(&words) - (0.965 + 0.9 + 0.8) / 3.0).abs() < 1e-9);
     }
