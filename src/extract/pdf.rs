@@ -76,7 +76,7 @@ pub fn read(entry: &Entry, config: &Config, hooks: &Hooks) -> Result<Content, Re
 }
 
 fn load(bytes: &[u8]) -> Result<Document, ReadError> {
-    if !bytes.starts_with(b"%PDF") && !bytes.get(..1024).is_some_and(|head| head.windows(5).any(|w| w == b"%PDF-")) {
+    if !bytes.starts_with(b"%PDF") && !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
         return Err(ReadError::Corrupt("不是 PDF 文件（缺少 %PDF 文件头）".into()));
     }
     // lopdf recovers from many damaged files; a panic inside it must not take the

@@ -395,7 +395,10 @@ impl<'a> Font<'a> {
             .filter(|c| !c.map.is_empty());
         let encoding_name = dict.get(b"Encoding").ok().and_then(deref).and_then(|o| o.as_name().ok()).unwrap_or(b"");
         let variable_width = composite && !encoding_name.starts_with(b"Identity") && !encoding_name.starts_with(b"Uni") && !encoding_name.is_empty();
-        let fallback = if to_unicode.is_none() { dict.get_font_encoding_with_limit(doc, limit).ok() } else { None };
+        // Identity-H/V without ToUnicode maps codes to glyph ids only: no encoding can
+        // give characters (lopdf would fall back to StandardEncoding and log a warning).
+        let identity = composite && encoding_name.starts_with(b"Identity");
+        let fallback = if to_unicode.is_none() && !identity { dict.get_font_encoding_with_limit(doc, limit).ok() } else { None };
         let mut font = Font {
             to_unicode,
             fallback,

@@ -45,21 +45,25 @@ pub fn ocr_grey(rgb: &RgbImage) -> GrayImage {
     out
 }
 
-/// Shrinks an image whose resolution is well above `target_dpi` (300 dpi scans): measured
-/// slower and no more accurate than 200 dpi. Returns the image and the dpi it now has.
+/// Brings an image to about `target_dpi`: shrinks 300 dpi scans (measured slower and no
+/// more accurate than 200 dpi) and enlarges low-resolution ones (a 72 dpi page image has
+/// letters a few pixels high, which Tesseract reads as an empty page). Returns the image
+/// and the dpi it now has.
 pub fn to_ocr_resolution<P>(image: image::ImageBuffer<P, Vec<u8>>, dpi: f32, target_dpi: u32) -> (image::ImageBuffer<P, Vec<u8>>, f32)
 where
     P: image::Pixel<Subpixel = u8> + 'static,
 {
     let target = target_dpi as f32;
-    if target <= 0.0 || dpi <= target * 1.2 {
+    if target <= 0.0 || !dpi.is_finite() || dpi <= 0.0 || (dpi >= target * 0.75 && dpi <= target * 1.2) {
         return (image, dpi);
     }
-    let scale = target / dpi;
+    // Enlarging more than 3× invents nothing more.
+    let scale = (target / dpi).min(3.0);
     let (w, h) = image.dimensions();
     let nw = ((w as f32 * scale).round() as u32).max(1);
     let nh = ((h as f32 * scale).round() as u32).max(1);
-    (image::imageops::resize(&image, nw, nh, image::imageops::FilterType::Triangle), target)
+    let filter = if scale < 1.0 { image::imageops::FilterType::Triangle } else { image::imageops::FilterType::CatmullRom };
+    (image::imageops::resize(&image, nw, nh, filter), dpi * scale)
 }
 
 /// Rotates by a multiple of 90° clockwise.

@@ -68,7 +68,7 @@ impl Format {
 pub fn sniff(bytes: &[u8], name: &str) -> Format {
     let lower = name.to_lowercase();
     let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    if bytes.get(..1024).is_some_and(|h| h.windows(5).any(|w| w == b"%PDF-")) {
+    if bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
         return Format::Pdf;
     }
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
