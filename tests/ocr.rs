@@ -99,6 +99,16 @@ fn page_scanned_upside_down_is_turned() {
 }
 
 #[test]
+fn skewed_scan_is_straightened() {
+    assert_ocr_page(&read("scan_skewed.pdf"), &source("scan_short.txt"), 0.05);
+}
+
+#[test]
+fn page_made_of_two_image_strips_is_rendered() {
+    assert_ocr_page(&read("scan_two_strips.pdf"), &source("scan_short.txt"), 0.05);
+}
+
+#[test]
 fn bilevel_flate_with_png_predictor_is_decoded() {
     assert_ocr_page(&read("scan_flate1bit.pdf"), &source("scan_short.txt"), 0.05);
 }

@@ -219,6 +219,37 @@ def image_pdf(streams, rotate=0, page_size=None, cm=None):
     return bytes(out)
 
 
+def two_image_pdf(first, second, page_size):
+    """A one-page PDF whose upper and lower halves are two image XObjects."""
+    pdf = image_pdf(first, page_size=page_size, cm=f"{page_size[0]} 0 0 {page_size[1] / 2} 0 {page_size[1] / 2}")
+    # Re-assemble with a second image object appended (simplest: rebuild by hand).
+    w_pt, h_pt = page_size
+    half = h_pt / 2
+    content = f"q {w_pt} 0 0 {half} 0 {half} cm /Im0 Do Q q {w_pt} 0 0 {half} 0 0 cm /Im1 Do Q".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w_pt} {h_pt}] "
+        f"/Resources << /XObject << /Im0 5 0 R /Im1 6 0 R >> >> /Contents 4 0 R >>".encode(),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    for img_dict, img_data in (first, second):
+        objects.append(f"<< /Type /XObject /Subtype /Image {img_dict} /Length {len(img_data)} >>\nstream\n".encode()
+                       + img_data + b"\nendstream")
+    out = bytearray(b"%PDF-1.5\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    del pdf
+    return bytes(out)
+
+
 def dct(img):
     w, h = img.size
     return (f"/Width {w} /Height {h} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", jpeg_bytes(img))
@@ -244,6 +275,16 @@ def scans():
     # Scanned upside down, no /Rotate: only the OCR can tell.
     write("scan_upside_down.pdf", image_pdf(dct(plain.rotate(180)), page_size=pts(plain)))
     write("scan_short.txt", ("\n".join(SCAN_LINES[:5]) + "\n").encode())
+
+    # Fed crooked into the scanner: 2.5° off.
+    skewed = plain.rotate(2.5, resample=Image.BICUBIC, expand=False, fillcolor="white")
+    write("scan_skewed.pdf", image_pdf(dct(skewed), page_size=pts(plain)))
+
+    # One page drawn as two image strips (some scanners write bands): rendered, not decoded.
+    top = plain.crop((0, 0, plain.size[0], plain.size[1] // 2))
+    bottom = plain.crop((0, plain.size[1] // 2, plain.size[0], plain.size[1]))
+    w_pt, h_pt = pts(plain)
+    write("scan_two_strips.pdf", two_image_pdf(dct(top), dct(bottom), (w_pt, h_pt)))
 
     # Bilevel FlateDecode with the PNG Up predictor (as img2pdf writes bilevel scans).
     bw = plain.convert("L").point(lambda v: 255 if v > 128 else 0).convert("1")

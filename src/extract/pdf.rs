@@ -52,7 +52,10 @@ pub fn read(entry: &Entry, config: &Config, hooks: &Hooks) -> Result<Content, Re
         hooks.report("ocr", done as u32, total);
         let _span = tracing::debug_span!("page", number).entered();
         let reader = PageReader { doc: &doc, entry, config, hooks, number, page_id };
-        match reader.read(&mut metadata) {
+        // A panic in a decoder on hostile data costs this page, not the file or the worker.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.read(&mut metadata)))
+            .unwrap_or_else(|_| Err(PageError::Page("页面内容无法解析".into())));
+        match outcome {
             Ok(page) => {
                 if let Some(finding) = low_confidence_finding(&entry.path, &page, config) {
                     content.findings.push(finding);
@@ -174,7 +177,21 @@ impl PageReader<'_> {
         let needs_ocr = garbage || (chars < SCAN_MAX_TEXT_CHARS && full_page_image) || (chars == 0 && !scan.images.is_empty());
         if !needs_ocr {
             let source = if chars > 0 { TextSource::Text } else { TextSource::None };
-            return Ok(Page { number: self.number, text, source, confidence: None, words: Vec::new(), width: 0, height: 0, seals: Vec::new() });
+            let mut page = Page { number: self.number, text, source, confidence: None, words: Vec::new(), width: 0, height: 0, seals: Vec::new() };
+            if !scan.images.is_empty() {
+                // A text page with pictures may carry an electronic seal (电子公章): the
+                // seal detector needs the page's pixels, so the page is rendered.
+                let settings = &self.config.settings.ocr;
+                match raster::render_pdf_page(&self.entry.bytes, self.number, settings.render_dpi, Duration::from_secs(settings.page_timeout_seconds)) {
+                    Ok(rgb) => {
+                        page.width = rgb.width();
+                        page.height = rgb.height();
+                        page.seals = crate::seals::detect(self.number, &rgb);
+                    }
+                    Err(e) => tracing::warn!(error = %e, "page with images not rendered: seals not looked for"),
+                }
+            }
+            return Ok(page);
         }
         tracing::debug!(garbage, chars, full_page_image, "page goes to OCR");
         // The page's own image when one image is the page and nothing else is drawn
@@ -182,7 +199,7 @@ impl PageReader<'_> {
         let significant = coverage.iter().filter(|&&c| c > 0.05).count();
         let native = match best_image {
             Some((i, c)) if !garbage && c >= FULL_PAGE_SHARE && significant == 1 => self.native_image(&scan.images[i], &page_box),
-            _ => Err(ImageError::Unsupported("页面需渲染".into())),
+            _ => Err(ImageError::NotSingleImage("页面由多幅图像或图文叠加组成".into())),
         };
         let rgb = match native {
             Ok(rgb) => rgb,

@@ -17,6 +17,9 @@ pub enum ImageError {
     TooLarge(u64, u64),
     #[error("图像数据损坏：{0}")]
     Corrupt(String),
+    /// The page is not one decodable image (several strips, text drawn over it).
+    #[error("{0}")]
+    NotSingleImage(String),
 }
 
 /// Facts of an image stream known without decoding it.

@@ -54,7 +54,7 @@ where
     P: image::Pixel<Subpixel = u8> + 'static,
 {
     let target = target_dpi as f32;
-    if target <= 0.0 || !dpi.is_finite() || dpi <= 0.0 || (dpi >= target * 0.75 && dpi <= target * 1.2) {
+    if target <= 0.0 || !dpi.is_finite() || dpi <= 0.0 || (dpi >= target * 0.9 && dpi <= target * 1.2) {
         return (image, dpi);
     }
     // Enlarging more than 3× invents nothing more.
