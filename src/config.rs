@@ -74,6 +74,10 @@ pub struct OcrSettings {
     pub render_dpi: u32,
     pub min_page_confidence: f64,
     pub page_timeout_seconds: u64,
+    /// Language figures that read doubtfully ("85o") are read again in, one word each;
+    /// absent or empty: no second reading.
+    #[serde(default)]
+    pub figure_language: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

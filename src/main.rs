@@ -99,7 +99,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Batch { .. } => not_built("batch", 7),
-        Command::Extract { .. } => not_built("extract", 4),
+        Command::Extract { file, format, config } => {
+            let config = load_config(config.as_deref())?;
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let dump = dossier_verify::extract::dump::read(&file_name(&file), bytes, &config)
+                .with_context(|| file.display().to_string())?;
+            match format {
+                ExtractFormat::Text => print!("{}", dossier_verify::extract::dump::to_text(&dump)),
+                ExtractFormat::Json => println!("{}", dossier_verify::extract::dump::to_json(&dump)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve { .. } => not_built("serve", 7),
     }
 }
