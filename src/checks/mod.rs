@@ -5,6 +5,7 @@
 
 pub mod cross_dossier;
 pub mod registry;
+pub mod stamps;
 
 use chrono::NaiveDate;
 

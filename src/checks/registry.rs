@@ -3,4 +3,6 @@
 
 use super::Check;
 
-pub static CHECKS: &[Check] = &[];
+pub static CHECKS: &[Check] = &[
+    Check { name: "stamps", codes: &[crate::report::Code::MissingStamp, crate::report::Code::StampIssuerMismatch, crate::report::Code::StampDuplicatedImage], run: super::stamps::check },
+];

@@ -34,6 +34,9 @@ pub struct Params {
     pub min_ring_coverage: f64,
     /// Share of angular sectors in which the text band must show ink.
     pub min_text_coverage: f64,
+    /// Share of angular sectors whose outermost ink lies on the fitted ring (a rectangle's
+    /// corners and a check mark's tails do not).
+    pub min_roundness: f64,
     /// Ink share of the disk above which the shape is a filled logo.
     pub max_fill: f64,
     /// Confidence below which a candidate is dropped.
@@ -52,6 +55,7 @@ impl Default for Params {
             min_axis_ratio: 0.5,
             min_ring_coverage: 0.55,
             min_text_coverage: 0.35,
+            min_roundness: 0.75,
             max_fill: 0.55,
             min_confidence: 0.5,
         }
@@ -482,6 +486,20 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
     }
     let (lo, hi) = (rx.min(ry) * 2.0, rx.max(ry) * 2.0);
     if hi < size.0 || hi > size.1 || lo / hi < params.min_axis_ratio || lo < size.0 * 0.6 {
+        return None;
+    }
+
+    // Round: in most directions the outermost ink sits on the fitted ring.
+    let outer = outer_points(&ink, cx, cy, rx, ry, 1.5);
+    let on_ring = outer
+        .iter()
+        .filter(|&&(x, y)| {
+            let (dx, dy) = ((x - cx) / rx, (y - cy) / ry);
+            (0.9..=1.08).contains(&(dx * dx + dy * dy).sqrt())
+        })
+        .count();
+    let roundness = on_ring as f64 / SECTORS as f64;
+    if roundness < params.min_roundness {
         return None;
     }
 
