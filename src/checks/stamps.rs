@@ -191,6 +191,7 @@ fn duplicates(extracted: &Extracted, threshold: f64) -> Vec<Finding> {
         .flat_map(|f| f.pages.iter().flat_map(move |p| p.seals.iter().map(move |s| (f, s))))
         .filter(|(_, s)| !s.signature.is_empty())
         .collect();
+    let prepared: Vec<Option<copies::Prepared>> = all.iter().map(|(_, s)| copies::prepare(&s.signature)).collect();
     let mut findings = Vec::new();
     for i in 0..all.len() {
         for j in i + 1..all.len() {
@@ -198,7 +199,8 @@ fn duplicates(extracted: &Extracted, threshold: f64) -> Vec<Finding> {
             if fa.path != fb.path && fa.sha256 == fb.sha256 {
                 continue;
             }
-            let score = copies::similarity(&a.signature, &b.signature);
+            let (Some(pa), Some(pb)) = (&prepared[i], &prepared[j]) else { continue };
+            let score = copies::similarity_prepared(pa, pb);
             if score < threshold {
                 continue;
             }

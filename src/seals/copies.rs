@@ -60,24 +60,32 @@ fn sig_at(s: &[u8], x: f64, y: f64) -> f64 {
     (a * (1.0 - fx) + b * fx) * (1.0 - fy) + (c * (1.0 - fx) + d * fx) * fy
 }
 
-/// Polar form (ANGLES × RADII), mean removed and scaled to unit norm.
-fn polar(s: &[u8]) -> Vec<f64> {
+/// A signature made ready for comparison: its polar form (mean removed, unit norm) at
+/// full and coarse angular resolution. Build once per seal, compare with every other.
+pub struct Prepared<'a> {
+    sig: &'a [u8],
+    polar: Vec<f32>,
+    coarse: Vec<f32>,
+}
+
+/// Polar form (`angles` × RADII) of a signature, mean removed and scaled to unit norm.
+fn polar(s: &[u8], angles: usize) -> Vec<f32> {
     let c = SIDE as f64 / 2.0;
-    let mut p = vec![0f64; ANGLES * RADII];
-    for a in 0..ANGLES {
-        let t = a as f64 / ANGLES as f64 * std::f64::consts::TAU;
+    let mut p = vec![0f32; angles * RADII];
+    for a in 0..angles {
+        let t = a as f64 / angles as f64 * std::f64::consts::TAU;
         let (ct, st) = (t.cos(), t.sin());
         for r in 0..RADII {
             let rho = (0.3 + 0.75 * r as f64 / (RADII - 1) as f64) * RADIUS;
-            p[a * RADII + r] = sig_at(s, c + rho * ct - 0.5, c + rho * st - 0.5);
+            p[a * RADII + r] = sig_at(s, c + rho * ct - 0.5, c + rho * st - 0.5) as f32;
         }
     }
     normalise(&mut p);
     p
 }
 
-fn normalise(v: &mut [f64]) {
-    let mean = v.iter().sum::<f64>() / v.len() as f64;
+fn normalise(v: &mut [f32]) {
+    let mean = v.iter().sum::<f32>() / v.len() as f32;
     let mut norm = 0.0;
     for x in v.iter_mut() {
         *x -= mean;
@@ -89,33 +97,56 @@ fn normalise(v: &mut [f64]) {
     }
 }
 
-/// The rotation (radians, B to A) that best aligns two signatures, with its correlation.
-fn best_rotation(pa: &[f64], pb: &[f64]) -> (f64, f64) {
-    let mut best = (f64::MIN, 0usize);
-    for shift in 0..ANGLES {
-        let mut sum = 0.0;
-        for a in 0..ANGLES {
-            let b = (a + shift) % ANGLES;
-            let ra = &pa[a * RADII..(a + 1) * RADII];
-            let rb = &pb[b * RADII..(b + 1) * RADII];
-            sum += ra.iter().zip(rb).map(|(x, y)| x * y).sum::<f64>();
-        }
-        if sum > best.0 {
-            best = (sum, shift);
-        }
-    }
-    (best.1 as f64 / ANGLES as f64 * std::f64::consts::TAU, best.0)
+/// Ready a signature for comparisons; `None` when it is not a signature.
+pub fn prepare(sig: &[u8]) -> Option<Prepared<'_>> {
+    (sig.len() == SIDE * SIDE).then(|| Prepared { sig, polar: polar(sig, ANGLES), coarse: polar(sig, COARSE_ANGLES) })
 }
 
-/// Pixels of the disk compared in the fine search (inside the ring's outer edge).
-fn disk() -> Vec<(usize, usize)> {
+/// Angular resolution of the first, coarse rotation search.
+const COARSE_ANGLES: usize = 64;
+
+/// Circular correlation of two polar forms at one angular shift.
+fn polar_corr(pa: &[f32], pb: &[f32], angles: usize, shift: usize) -> f32 {
+    let mut sum = 0.0;
+    for a in 0..angles {
+        let b = (a + shift) % angles;
+        let ra = &pa[a * RADII..(a + 1) * RADII];
+        let rb = &pb[b * RADII..(b + 1) * RADII];
+        sum += ra.iter().zip(rb).map(|(x, y)| x * y).sum::<f32>();
+    }
+    sum
+}
+
+/// The rotation (radians, B to A) that best aligns two signatures, with its correlation:
+/// a coarse search over all angles, refined around the best at full resolution.
+fn best_rotation(a: &Prepared, b: &Prepared) -> (f64, f64) {
+    let coarse = (0..COARSE_ANGLES)
+        .map(|k| (polar_corr(&a.coarse, &b.coarse, COARSE_ANGLES, k), k))
+        .max_by(|x, y| x.0.total_cmp(&y.0))
+        .map_or(0, |(_, k)| k);
+    let ratio = ANGLES / COARSE_ANGLES;
+    let centre = coarse * ratio;
+    let mut best = (f32::MIN, centre);
+    for d in 0..=2 * ratio {
+        let shift = (centre + ANGLES - ratio + d) % ANGLES;
+        let v = polar_corr(&a.polar, &b.polar, ANGLES, shift);
+        if v > best.0 {
+            best = (v, shift);
+        }
+    }
+    (best.1 as f64 / ANGLES as f64 * std::f64::consts::TAU, best.0 as f64)
+}
+
+/// Pixels of the disk compared in the fine search (inside the ring's outer edge), every
+/// `step`-th in both directions, as offsets from the centre with A's value.
+fn disk(a: &[u8], step: usize) -> Vec<(f64, f64, f64)> {
     let c = SIDE as f64 / 2.0;
     let mut v = Vec::new();
-    for y in 0..SIDE {
-        for x in 0..SIDE {
+    for y in (0..SIDE).step_by(step) {
+        for x in (0..SIDE).step_by(step) {
             let (dx, dy) = (x as f64 + 0.5 - c, y as f64 + 0.5 - c);
             if (dx * dx + dy * dy).sqrt() <= RADIUS * 1.04 {
-                v.push((x, y));
+                v.push((dx, dy, a[y * SIDE + x] as f64));
             }
         }
     }
@@ -123,14 +154,12 @@ fn disk() -> Vec<(usize, usize)> {
 }
 
 /// Pearson correlation of A with B turned by `theta` and shifted by (dx, dy).
-fn correlation(a: &[u8], b: &[u8], pixels: &[(usize, usize)], theta: f64, dx: f64, dy: f64) -> f64 {
+fn correlation(pixels: &[(f64, f64, f64)], b: &[u8], theta: f64, dx: f64, dy: f64) -> f64 {
     let c = SIDE as f64 / 2.0;
     let (ct, st) = (theta.cos(), theta.sin());
     let (mut sa, mut sb, mut saa, mut sbb, mut sab) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for &(x, y) in pixels {
-        let va = a[y * SIDE + x] as f64;
-        // A's pixel at angle φ corresponds to B's at φ + θ (polar shift convention).
-        let (px, py) = (x as f64 + 0.5 - c, y as f64 + 0.5 - c);
+    for &(px, py, va) in pixels {
+        // A's pixel at angle φ corresponds to B's at φ + θ (the polar shift's convention).
         let bx = c + ct * px - st * py + dx - 0.5;
         let by = c + st * px + ct * py + dy - 0.5;
         let vb = sig_at(b, bx, by);
@@ -153,21 +182,26 @@ fn correlation(a: &[u8], b: &[u8], pixels: &[(usize, usize)], theta: f64, dx: f6
 /// Similarity in [-1, 1] of two impressions after the best rotation, angle and shift:
 /// about 1 for a pasted copy, clearly lower for two real inkings of one stamp.
 pub fn similarity(a: &[u8], b: &[u8]) -> f64 {
-    if a.len() != SIDE * SIDE || b.len() != SIDE * SIDE {
-        return 0.0;
+    match (prepare(a), prepare(b)) {
+        (Some(a), Some(b)) => similarity_prepared(&a, &b),
+        _ => 0.0,
     }
-    let (theta, coarse) = best_rotation(&polar(a), &polar(b));
-    // Different designs (other body, other stamp) need no fine search.
+}
+
+/// [`similarity`] of prepared signatures (the check prepares each seal once).
+pub fn similarity_prepared(a: &Prepared, b: &Prepared) -> f64 {
+    let (theta, coarse) = best_rotation(a, b);
+    // Different designs (another body, another stamp) need no fine search.
     if coarse < 0.5 {
         return coarse;
     }
-    let pixels = disk();
-    let mut best = (correlation(a, b, &pixels, theta, 0.0, 0.0), theta, 0.0, 0.0);
-    // Shift, then angle, then shift again at half-pixel steps.
+    // Search on every second pixel, then score the winner on all of them.
+    let sparse = disk(a.sig, 2);
+    let mut best = (correlation(&sparse, b.sig, theta, 0.0, 0.0), theta, 0.0, 0.0);
     let search = |best: &mut (f64, f64, f64, f64), steps: &[(f64, f64, f64)]| {
         let (_, t0, x0, y0) = *best;
         for &(dt, dx, dy) in steps {
-            let c = correlation(a, b, &pixels, t0 + dt, x0 + dx, y0 + dy);
+            let c = correlation(&sparse, b.sig, t0 + dt, x0 + dx, y0 + dy);
             if c > best.0 {
                 *best = (c, t0 + dt, x0 + dx, y0 + dy);
             }
@@ -187,7 +221,8 @@ pub fn similarity(a: &[u8], b: &[u8]) -> f64 {
         .map(|&(dx, dy)| (0.0, dx, dy))
         .collect();
     search(&mut best, &fine);
-    best.0
+    let (_, t, x, y) = best;
+    correlation(&disk(a.sig, 1), b.sig, t, x, y)
 }
 
 #[cfg(test)]
