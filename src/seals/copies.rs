@@ -29,8 +29,7 @@ pub fn signature(image: &RgbImage, seal: &Found) -> Vec<u8> {
         for u in 0..SIDE {
             let nx = (u as f64 + 0.5 - c) / RADIUS;
             let ny = (v as f64 + 0.5 - c) / RADIUS;
-            let x = seal.cx + nx * seal.rx;
-            let y = seal.cy + ny * seal.ry;
+            let (x, y) = seal.point(nx, ny);
             out[v * SIDE + u] = sample(image, x, y).min(255.0) as u8;
         }
     }

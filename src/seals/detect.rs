@@ -54,7 +54,7 @@ impl Default for Params {
             redness_relative: 0.35,
             min_axis_ratio: 0.5,
             min_ring_coverage: 0.55,
-            min_text_coverage: 0.35,
+            min_text_coverage: 0.2,
             min_roundness: 0.75,
             max_fill: 0.55,
             min_confidence: 0.5,
@@ -71,11 +71,57 @@ pub struct Found {
     /// Horizontal and vertical semi-axes of the outer ring.
     pub rx: f64,
     pub ry: f64,
+    /// Turn of the `rx` axis from the image's x axis, radians (0 for round seals).
+    pub angle: f64,
     pub bbox: [u32; 4],
     pub confidence: f64,
     /// The redness threshold the seal was segmented with.
     pub threshold: f64,
     pub evidence: Evidence,
+}
+
+impl Found {
+    fn ellipse(&self) -> Ellipse {
+        Ellipse { cx: self.cx, cy: self.cy, rx: self.rx, ry: self.ry, cos: self.angle.cos(), sin: self.angle.sin() }
+    }
+
+    /// Image position of the point at normalised ellipse coordinates (u, v): (±1, 0) and
+    /// (0, ±1) are on the outer ring, v grows downwards.
+    pub fn point(&self, u: f64, v: f64) -> (f64, f64) {
+        self.ellipse().point(u, v)
+    }
+}
+
+/// A fitted ring: centre, semi-axes, and the turn of its `rx` axis (as cos, sin).
+#[derive(Debug, Clone, Copy)]
+struct Ellipse {
+    cx: f64,
+    cy: f64,
+    rx: f64,
+    ry: f64,
+    cos: f64,
+    sin: f64,
+}
+
+impl Ellipse {
+    /// Normalised coordinates of an image point (the ring is the unit circle).
+    #[inline]
+    fn normalise(&self, x: f64, y: f64) -> (f64, f64) {
+        let (dx, dy) = (x - self.cx, y - self.cy);
+        ((dx * self.cos + dy * self.sin) / self.rx, (-dx * self.sin + dy * self.cos) / self.ry)
+    }
+
+    #[inline]
+    fn rho(&self, x: f64, y: f64) -> f64 {
+        let (u, v) = self.normalise(x, y);
+        (u * u + v * v).sqrt()
+    }
+
+    #[inline]
+    fn point(&self, u: f64, v: f64) -> (f64, f64) {
+        let (a, b) = (u * self.rx, v * self.ry);
+        (self.cx + a * self.cos - b * self.sin, self.cy + a * self.sin + b * self.cos)
+    }
 }
 
 /// Why a region was taken for a seal, each in [0, 1].
@@ -119,7 +165,15 @@ pub fn find(image: &RgbImage, params: &Params) -> Vec<Found> {
     let mask = dilate(&mask, small.w, small.h);
     let regions = regions(&mask, small.w, small.h);
     let f = factor as f64;
-    let merged = merge_regions(regions, max_d / f * 1.1);
+    // Two groupings: tight (a clean ring is one region already) and loose (a faded
+    // ring broken by dropout into arcs a few mm apart). Overlapping results are resolved
+    // by `suppress_overlaps`.
+    let mut merged = merge_regions(regions.clone(), max_d / f * 1.1, 2);
+    for r in merge_regions(regions, max_d / f * 1.1, 6) {
+        if !merged.iter().any(|m| (m.x0, m.y0, m.x1, m.y1) == (r.x0, r.y0, r.x1, r.y1)) {
+            merged.push(r);
+        }
+    }
 
     let mut found = Vec::new();
     for r in merged {
@@ -295,10 +349,9 @@ fn regions(mask: &[bool], w: usize, h: usize) -> Vec<Region> {
 
 /// Joins regions whose boxes overlap or touch while the union stays seal-sized: a ring
 /// broken by dropout, and the star and letters inside it, become one region.
-fn merge_regions(mut regions: Vec<Region>, max_side: f64) -> Vec<Region> {
+fn merge_regions(mut regions: Vec<Region>, max_side: f64, gap: usize) -> Vec<Region> {
     regions.retain(|r| r.count >= 4);
     regions.sort_by_key(|r| std::cmp::Reverse(r.count));
-    let gap = 2usize;
     let mut changed = true;
     while changed {
         changed = false;
@@ -358,60 +411,79 @@ fn ink_in(image: &RgbImage, bbox: [f64; 4], threshold: f64) -> Ink {
     Ink { x0: x0 as f64, y0: y0 as f64, points }
 }
 
-/// Least-squares axis-aligned ellipse `A x² + B y² + C x + D y = 1` through `pts`;
-/// returns (cx, cy, rx, ry).
-fn fit_ellipse(pts: &[(f64, f64)]) -> Option<(f64, f64, f64, f64)> {
+/// Least-squares ellipse `A x² + B xy + C y² + D x + E y = 1` through `pts` (any turn).
+fn fit_ellipse(pts: &[(f64, f64)]) -> Option<Ellipse> {
     if pts.len() < 8 {
         return None;
     }
     // Centre the coordinates for numerical conditioning.
     let (mx, my) = pts.iter().fold((0.0, 0.0), |(a, b), p| (a + p.0, b + p.1));
     let (mx, my) = (mx / pts.len() as f64, my / pts.len() as f64);
-    let mut m = [[0f64; 4]; 4];
-    let mut v = [0f64; 4];
+    let mut m = [[0f64; 5]; 5];
+    let mut v = [0f64; 5];
     for &(x, y) in pts {
         let (x, y) = (x - mx, y - my);
-        let row = [x * x, y * y, x, y];
-        for i in 0..4 {
-            for j in 0..4 {
+        let row = [x * x, x * y, y * y, x, y];
+        for i in 0..5 {
+            for j in 0..5 {
                 m[i][j] += row[i] * row[j];
             }
             v[i] += row[i];
         }
     }
-    let s = solve4(m, v)?;
-    let (a, b, c, d) = (s[0], s[1], s[2], s[3]);
-    if a <= 0.0 || b <= 0.0 {
+    let [a, b, c, d, e] = solve(m, v)?;
+    // Centre: gradient of the quadratic form is zero.
+    let det = 4.0 * a * c - b * b;
+    if det <= 0.0 {
+        return None; // a hyperbola or parabola, not a ring
+    }
+    let x0 = (b * e - 2.0 * c * d) / det;
+    let y0 = (b * d - 2.0 * a * e) / det;
+    let k = 1.0 + a * x0 * x0 + b * x0 * y0 + c * y0 * y0;
+    let theta = 0.5 * b.atan2(a - c);
+    let (ct, st) = (theta.cos(), theta.sin());
+    let l1 = a * ct * ct + b * st * ct + c * st * st;
+    let l2 = a * st * st - b * st * ct + c * ct * ct;
+    if k <= 0.0 || l1 <= 0.0 || l2 <= 0.0 {
         return None;
     }
-    let f = 1.0 + c * c / (4.0 * a) + d * d / (4.0 * b);
-    if f <= 0.0 {
-        return None;
+    let (mut rx, mut ry, mut theta) = ((k / l1).sqrt(), (k / l2).sqrt(), theta);
+    // Keep the rx axis within 45° of horizontal, so an upright oval stays upright.
+    if theta.abs() > std::f64::consts::FRAC_PI_4 {
+        std::mem::swap(&mut rx, &mut ry);
+        theta -= std::f64::consts::FRAC_PI_2 * theta.signum();
     }
-    Some((mx - c / (2.0 * a), my - d / (2.0 * b), (f / a).sqrt(), (f / b).sqrt()))
+    // A round seal has no axis: its turn is noise.
+    if (rx - ry).abs() < 0.04 * rx.max(ry) {
+        theta = 0.0;
+        let r = (rx + ry) / 2.0;
+        (rx, ry) = (r, r);
+    }
+    Some(Ellipse { cx: mx + x0, cy: my + y0, rx, ry, cos: theta.cos(), sin: theta.sin() })
 }
 
-/// Gaussian elimination with partial pivoting on a 4×4 system.
-fn solve4(mut m: [[f64; 4]; 4], mut v: [f64; 4]) -> Option<[f64; 4]> {
-    for col in 0..4 {
-        let pivot = (col..4).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
+/// Gaussian elimination with partial pivoting on a 5×5 system.
+fn solve(mut m: [[f64; 5]; 5], mut v: [f64; 5]) -> Option<[f64; 5]> {
+    const N: usize = 5;
+    for col in 0..N {
+        let pivot = (col..N).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
         if m[pivot][col].abs() < 1e-12 {
             return None;
         }
         m.swap(col, pivot);
         v.swap(col, pivot);
-        for row in col + 1..4 {
+        for row in col + 1..N {
             let k = m[row][col] / m[col][col];
-            for j in col..4 {
+            for j in col..N {
                 m[row][j] -= k * m[col][j];
             }
             v[row] -= k * v[col];
         }
     }
-    let mut x = [0f64; 4];
-    for row in (0..4).rev() {
+    let mut x = [0f64; N];
+    for row in (0..N).rev() {
         let mut s = v[row];
-        for j in row + 1..4 {
+        for j in row + 1..N {
             s -= m[row][j] * x[j];
         }
         x[row] = s / m[row][row];
@@ -421,17 +493,17 @@ fn solve4(mut m: [[f64; 4]; 4], mut v: [f64; 4]) -> Option<[f64; 4]> {
 
 const SECTORS: usize = 72;
 
-/// Outer boundary points: in each angular sector around (cx, cy), the ink pixel with the
-/// largest normalised radius (≤ `limit`).
-fn outer_points(ink: &Ink, cx: f64, cy: f64, rx: f64, ry: f64, limit: f64) -> Vec<(f64, f64)> {
+/// Outer boundary points: in each angular sector of `e`, the ink pixel with the largest
+/// normalised radius (≤ `limit`).
+fn outer_points(ink: &Ink, e: &Ellipse, limit: f64) -> Vec<(f64, f64)> {
     let mut best: [Option<(f64, f64, f64)>; SECTORS] = [None; SECTORS];
     for &(px, py) in &ink.points {
-        let (dx, dy) = ((px as f64 - cx) / rx, (py as f64 - cy) / ry);
-        let rho = (dx * dx + dy * dy).sqrt();
+        let (u, v) = e.normalise(px as f64, py as f64);
+        let rho = (u * u + v * v).sqrt();
         if rho > limit {
             continue;
         }
-        let s = sector(dx, dy);
+        let s = sector(u, v);
         if best[s].is_none_or(|(r, _, _)| rho > r) {
             best[s] = Some((rho, px as f64, py as f64));
         }
@@ -451,55 +523,46 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
     let crop = [bbox[0] - margin, bbox[1] - margin, bbox[2] + 2.0 * margin, bbox[3] + 2.0 * margin];
     let ink = ink_in(image, crop, threshold);
     if ink.points.len() < 50 {
+        tracing::debug!(?bbox, points = ink.points.len(), "seal candidate: too little ink");
         return None;
     }
-    // Start from the region's box, then refit on the outer boundary twice, dropping
-    // boundary points that sit well inside the ring (sectors where the ring dropped out).
-    let (mut cx, mut cy) = (bbox[0] - ink.x0 + bbox[2] / 2.0, bbox[1] - ink.y0 + bbox[3] / 2.0);
-    let (mut rx, mut ry) = (bbox[2] / 2.0, bbox[3] / 2.0);
+    // Start from the region's box, then refit on the outer boundary, dropping boundary
+    // points that sit well inside the ring (sectors where the ring dropped out).
+    let mut e = Ellipse {
+        cx: bbox[0] - ink.x0 + bbox[2] / 2.0,
+        cy: bbox[1] - ink.y0 + bbox[3] / 2.0,
+        rx: bbox[2] / 2.0,
+        ry: bbox[3] / 2.0,
+        cos: 1.0,
+        sin: 0.0,
+    };
     let mut residual = 1.0;
-    for round in 0..3 {
-        let pts = outer_points(&ink, cx, cy, rx, ry, 1.25);
+    for round in 0..4 {
+        let pts = outer_points(&ink, &e, 1.25);
         let keep: Vec<(f64, f64)> = if round == 0 {
             pts
         } else {
-            pts.into_iter()
-                .filter(|&(x, y)| {
-                    let (dx, dy) = ((x - cx) / rx, (y - cy) / ry);
-                    ((dx * dx + dy * dy).sqrt() - 1.0).abs() < 0.08
-                })
-                .collect()
+            pts.into_iter().filter(|&(x, y)| (e.rho(x, y) - 1.0).abs() < 0.08).collect()
         };
         if keep.len() < SECTORS / 3 {
+            tracing::debug!(?bbox, kept = keep.len(), "seal candidate: no ring to fit");
             return None;
         }
-        let (ncx, ncy, nrx, nry) = fit_ellipse(&keep)?;
-        let r: f64 = keep
-            .iter()
-            .map(|&(x, y)| {
-                let (dx, dy) = ((x - ncx) / nrx, (y - ncy) / nry);
-                ((dx * dx + dy * dy).sqrt() - 1.0).abs()
-            })
-            .sum::<f64>()
-            / keep.len() as f64;
-        (cx, cy, rx, ry, residual) = (ncx, ncy, nrx, nry, r);
+        let next = fit_ellipse(&keep)?;
+        residual = keep.iter().map(|&(x, y)| (next.rho(x, y) - 1.0).abs()).sum::<f64>() / keep.len() as f64;
+        e = next;
     }
-    let (lo, hi) = (rx.min(ry) * 2.0, rx.max(ry) * 2.0);
+    let (lo, hi) = (e.rx.min(e.ry) * 2.0, e.rx.max(e.ry) * 2.0);
     if hi < size.0 || hi > size.1 || lo / hi < params.min_axis_ratio || lo < size.0 * 0.6 {
+        tracing::debug!(?bbox, rx = e.rx, ry = e.ry, "seal candidate: fitted ring of the wrong size or shape");
         return None;
     }
-
     // Round: in most directions the outermost ink sits on the fitted ring.
-    let outer = outer_points(&ink, cx, cy, rx, ry, 1.5);
-    let on_ring = outer
-        .iter()
-        .filter(|&&(x, y)| {
-            let (dx, dy) = ((x - cx) / rx, (y - cy) / ry);
-            (0.9..=1.08).contains(&(dx * dx + dy * dy).sqrt())
-        })
-        .count();
+    let outer = outer_points(&ink, &e, 1.5);
+    let on_ring = outer.iter().filter(|&&(x, y)| (0.9..=1.08).contains(&e.rho(x, y))).count();
     let roundness = on_ring as f64 / SECTORS as f64;
     if roundness < params.min_roundness {
+        tracing::debug!(?bbox, roundness, "seal candidate: not round");
         return None;
     }
 
@@ -508,13 +571,14 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
     let mut text_sector = [0u32; SECTORS];
     let (mut n_centre, mut n_inside, mut n_outside) = (0usize, 0usize, 0usize);
     for &(px, py) in &ink.points {
-        let (dx, dy) = ((px as f64 - cx) / rx, (py as f64 - cy) / ry);
-        let rho = (dx * dx + dy * dy).sqrt();
-        let s = sector(dx, dy);
+        let (u, v) = e.normalise(px as f64, py as f64);
+        let rho = (u * u + v * v).sqrt();
+        let s = sector(u, v);
         if (0.86..=1.03).contains(&rho) {
             ring_sector[s] = true;
         }
-        if (0.5..0.84).contains(&rho) {
+        // The letters' outer half: a big glyph inside a ring (a logo) barely reaches it.
+        if (0.6..0.85).contains(&rho) {
             text_sector[s] += 1;
         }
         if rho < 0.3 {
@@ -527,15 +591,16 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
             n_outside += 1;
         }
     }
-    let area = std::f64::consts::PI * rx * ry;
+    let area = std::f64::consts::PI * e.rx * e.ry;
     let ring = ring_sector.iter().filter(|&&b| b).count() as f64 / SECTORS as f64;
     // A sector "has text" when its ink covers a few percent of the band's area there.
-    let band_area = area * (0.84f64.powi(2) - 0.5f64.powi(2)) / SECTORS as f64;
-    let text = text_sector.iter().filter(|&&n| n as f64 > band_area * 0.04).count() as f64 / SECTORS as f64;
+    let band_area = area * (0.85f64.powi(2) - 0.6f64.powi(2)) / SECTORS as f64;
+    let text = text_sector.iter().filter(|&&n| n as f64 > band_area * 0.02).count() as f64 / SECTORS as f64;
     let centre_fill = n_centre as f64 / (area * 0.09);
     let fill = n_inside as f64 / (area * 0.86 * 0.86);
     let outside = n_outside as f64 / (area * (1.25f64.powi(2) - 1.1f64.powi(2)));
     if ring < params.min_ring_coverage || text < params.min_text_coverage || fill > params.max_fill {
+        tracing::debug!(?bbox, ring, text, fill, "seal candidate: no ring, no text band, or filled");
         return None;
     }
     // The star (or, on ovals, a line of text) fills part of the centre, never all of it.
@@ -544,19 +609,24 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
     let clean = (1.0 - outside / 0.2).clamp(0.0, 1.0);
     let confidence = (0.35 * ring + 0.25 * (text / 0.7).min(1.0) + 0.15 * centre + 0.15 * fit + 0.10 * clean).clamp(0.0, 1.0);
     if confidence < params.min_confidence {
+        tracing::debug!(?bbox, confidence, "seal candidate: low confidence");
         return None;
     }
-    let (gx, gy) = (ink.x0 + cx, ink.y0 + cy);
+    let (gx, gy) = (ink.x0 + e.cx, ink.y0 + e.cy);
+    // Box of the turned ellipse.
+    let hw = ((e.rx * e.cos).powi(2) + (e.ry * e.sin).powi(2)).sqrt();
+    let hh = ((e.rx * e.sin).powi(2) + (e.ry * e.cos).powi(2)).sqrt();
     let (w, h) = image.dimensions();
-    let bx0 = (gx - rx).max(0.0).floor();
-    let by0 = (gy - ry).max(0.0).floor();
-    let bx1 = (gx + rx).min(w as f64).ceil();
-    let by1 = (gy + ry).min(h as f64).ceil();
+    let bx0 = (gx - hw).max(0.0).floor();
+    let by0 = (gy - hh).max(0.0).floor();
+    let bx1 = (gx + hw).min(w as f64).ceil();
+    let by1 = (gy + hh).min(h as f64).ceil();
     Some(Found {
         cx: gx,
         cy: gy,
-        rx,
-        ry,
+        rx: e.rx,
+        ry: e.ry,
+        angle: e.sin.atan2(e.cos),
         bbox: [bx0 as u32, by0 as u32, (bx1 - bx0) as u32, (by1 - by0) as u32],
         confidence,
         threshold,
@@ -594,9 +664,25 @@ mod tests {
                 (100.0 + 40.0 * t.cos(), 80.0 + 25.0 * t.sin())
             })
             .collect();
-        let (cx, cy, rx, ry) = fit_ellipse(&pts).expect("fit");
-        assert!((cx - 100.0).abs() < 0.01 && (cy - 80.0).abs() < 0.01, "{cx} {cy}");
-        assert!((rx - 40.0).abs() < 0.01 && (ry - 25.0).abs() < 0.01, "{rx} {ry}");
+        let e = fit_ellipse(&pts).expect("fit");
+        assert!((e.cx - 100.0).abs() < 0.01 && (e.cy - 80.0).abs() < 0.01, "{e:?}");
+        assert!((e.rx - 40.0).abs() < 0.01 && (e.ry - 25.0).abs() < 0.01, "{e:?}");
+    }
+
+    #[test]
+    fn ellipse_fit_recovers_a_turned_oval() {
+        let turn = 0.4f64;
+        let pts: Vec<(f64, f64)> = (0..60)
+            .map(|k| {
+                let t = k as f64 / 60.0 * std::f64::consts::TAU;
+                let (u, v) = (40.0 * t.cos(), 25.0 * t.sin());
+                (100.0 + u * turn.cos() - v * turn.sin(), 80.0 + u * turn.sin() + v * turn.cos())
+            })
+            .collect();
+        let e = fit_ellipse(&pts).expect("fit");
+        assert!((e.rx - 40.0).abs() < 0.01 && (e.ry - 25.0).abs() < 0.01, "{e:?}");
+        assert!((e.sin.atan2(e.cos) - turn).abs() < 1e-6, "{e:?}");
+        assert!(e.rho(100.0 + 40.0 * turn.cos(), 80.0 + 40.0 * turn.sin()) - 1.0 < 1e-6);
     }
 
     #[test]

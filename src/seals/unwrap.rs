@@ -37,12 +37,15 @@ pub fn strip(image: &RgbImage, seal: &Found, direction: Direction) -> GrayImage 
     let span = SPAN_DEG.to_radians();
     let width = (span * mid * scale).round().clamp(16.0, 4000.0) as u32;
     let height = ((OUTER - INNER) * r * scale).round().clamp(8.0, 400.0) as u32;
-    // Image coordinates have y down, so a growing angle turns clockwise on screen.
+    // Angles are in the seal's own frame with v down, so a growing angle turns clockwise
+    // on the page. The text is centred opposite the widest gap of the band (a stamp
+    // may be pressed at any turn).
+    let centre = text_centre(image, seal);
     let (start, step, rho_top, rho_bottom) = match direction {
-        Direction::Clockwise => (-std::f64::consts::FRAC_PI_2 - span / 2.0, span / width as f64, OUTER, INNER),
-        Direction::CounterClockwise => (std::f64::consts::FRAC_PI_2 + span / 2.0, -span / width as f64, INNER, OUTER),
+        Direction::Clockwise => (centre - span / 2.0, span / width as f64, OUTER, INNER),
+        Direction::CounterClockwise => (centre + std::f64::consts::PI + span / 2.0, -span / width as f64, INNER, OUTER),
     };
-    // Map redness to darkness: the segmentation threshold is mid-grey, strong ink black.
+    // Map redness to darkness: the segmentation threshold is light grey, strong ink black.
     let t = seal.threshold.max(1.0);
     let mut out = GrayImage::new(width, height);
     for col in 0..width {
@@ -50,14 +53,53 @@ pub fn strip(image: &RgbImage, seal: &Found, direction: Direction) -> GrayImage 
         let (c, s) = (phi.cos(), phi.sin());
         for row in 0..height {
             let rho = rho_top + (rho_bottom - rho_top) * (row as f64 + 0.5) / height as f64;
-            let x = seal.cx + rho * seal.rx * c;
-            let y = seal.cy + rho * seal.ry * s;
+            let (x, y) = seal.point(rho * c, rho * s);
             let v = sample_redness(image, x, y);
             let dark = ((v - 0.5 * t) / (1.5 * t)).clamp(0.0, 1.0);
             out.put_pixel(col, row, Luma([(255.0 * (1.0 - dark)) as u8]));
         }
     }
     out
+}
+
+/// Sectors of the text band examined for the gap.
+const GAP_SECTORS: usize = 72;
+
+/// Angle (seal frame, radians) of the middle of the ring text: opposite the longest run
+/// of sectors without ink in the text band. The top (−π/2) when there is no gap.
+pub fn text_centre(image: &RgbImage, seal: &Found) -> f64 {
+    let mut inked = [false; GAP_SECTORS];
+    for (k, slot) in inked.iter_mut().enumerate() {
+        let phi = (k as f64 + 0.5) / GAP_SECTORS as f64 * std::f64::consts::TAU;
+        let mut hits = 0;
+        for step in 0..8 {
+            let rho = 0.55 + 0.27 * step as f64 / 7.0;
+            for dphi in [-0.3, 0.0, 0.3] {
+                let a = phi + dphi * std::f64::consts::TAU / GAP_SECTORS as f64;
+                let (x, y) = seal.point(rho * a.cos(), rho * a.sin());
+                if sample_redness(image, x, y) >= seal.threshold {
+                    hits += 1;
+                }
+            }
+        }
+        *slot = hits >= 2;
+    }
+    // Longest circular run of empty sectors.
+    let mut best = (0usize, 0usize); // (length, start)
+    for start in 0..GAP_SECTORS {
+        if inked[start] || !inked[(start + GAP_SECTORS - 1) % GAP_SECTORS] {
+            continue;
+        }
+        let len = (0..GAP_SECTORS).take_while(|&i| !inked[(start + i) % GAP_SECTORS]).count();
+        if len > best.0 {
+            best = (len, start);
+        }
+    }
+    if best.0 < 3 {
+        return -std::f64::consts::FRAC_PI_2;
+    }
+    let gap_mid = (best.1 as f64 + best.0 as f64 / 2.0) / GAP_SECTORS as f64 * std::f64::consts::TAU;
+    gap_mid + std::f64::consts::PI
 }
 
 /// Bilinear redness at a sub-pixel position; 0 outside the image.
@@ -89,7 +131,7 @@ mod tests {
                 img.put_pixel(148 + dx, 150 - 75 + dy, image::Rgb([220, 20, 20]));
             }
         }
-        let seal = Found { cx: 150.0, cy: 150.0, rx: 100.0, ry: 100.0, bbox: [50, 50, 200, 200], confidence: 1.0, threshold: 40.0, evidence: Evidence::default() };
+        let seal = Found { cx: 150.0, cy: 150.0, rx: 100.0, ry: 100.0, angle: 0.0, bbox: [50, 50, 200, 200], confidence: 1.0, threshold: 40.0, evidence: Evidence::default() };
         let s = strip(&img, &seal, Direction::Clockwise);
         let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
         for (x, y, p) in s.enumerate_pixels() {
