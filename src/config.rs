@@ -113,13 +113,16 @@ pub struct SealSettings {
     pub issuer_mismatch: f64,
     /// Chinese letters a ring reading needs before a mismatch is reported on it.
     pub min_read_letters: usize,
+    /// OCR confidence (0..1) a ring reading needs before a mismatch is reported on it:
+    /// worn ink reads as confident-looking garbage, which must never accuse a body.
+    pub min_read_confidence: f64,
     /// Similarity of two aligned impressions from which they are one image (STAMP_DUPLICATED_IMAGE).
     pub duplicate_similarity: f64,
 }
 
 impl Default for SealSettings {
     fn default() -> Self {
-        SealSettings { issuer_match: 0.6, issuer_mismatch: 0.4, min_read_letters: 6, duplicate_similarity: 0.9 }
+        SealSettings { issuer_match: 0.6, issuer_mismatch: 0.4, min_read_letters: 6, min_read_confidence: 0.6, duplicate_similarity: 0.9 }
     }
 }
 
@@ -373,6 +376,7 @@ impl Config {
         for (key, value) in [
             ("seals.issuer_match", seals.issuer_match),
             ("seals.issuer_mismatch", seals.issuer_mismatch),
+            ("seals.min_read_confidence", seals.min_read_confidence),
             ("seals.duplicate_similarity", seals.duplicate_similarity),
         ] {
             if !(0.0..=1.0).contains(&value) {

@@ -108,49 +108,55 @@ fn missing(file: &ExtractedFile, title: &str, whose: Whose, expected: &Expected,
     .actual("未发现公章")
 }
 
-/// How one readable seal compares with the body that should have stamped.
+/// How one read seal compares with the body that should have stamped.
 struct Reading<'s> {
     seal: &'s Seal,
-    text: String,
-    /// Score against the expected body.
+    /// Score against the expected body (best over the seal's readings).
     score: f64,
     /// Another body that the text names clearly better, if any.
     other: Option<String>,
+}
+
+/// Best score of any of a seal's readings against `name`.
+fn best_score(seal: &Seal, name: &str) -> f64 {
+    seal.readings.iter().chain(seal.text.iter()).map(|r| read::issuer_score(r, name)).fold(0.0, f64::max)
 }
 
 fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, expected: &Expected, config: &Config) -> Option<Finding> {
     let s = &config.settings.seals;
     let mut readings = Vec::new();
     for seal in seals {
-        let Some(text) = seal.text.as_deref() else { continue };
+        if seal.text.is_none() && seal.readings.is_empty() {
+            continue;
+        }
         let reading = match whose {
             Whose::CityBureau => {
                 // Score against every city's body: a neighbour city's seal differs by two
                 // letters only, so the right city must win, not merely score well.
                 let mut best: Option<(&City, f64)> = None;
                 for city in expected.cities {
-                    let score = read::issuer_score(text, &city.issuer);
+                    let score = best_score(seal, &city.issuer);
                     if best.is_none_or(|(_, b)| score > b) {
                         best = Some((city, score));
                     }
                 }
                 match expected.city {
                     Some(city) => {
-                        let score = read::issuer_score(text, &city.issuer);
+                        let score = best_score(seal, &city.issuer);
                         let other = best
                             .filter(|(c, b)| c.name != city.name && *b >= s.issuer_match && *b > score)
                             .map(|(c, _)| c.issuer.clone());
-                        Reading { seal, text: text.to_string(), score: if other.is_some() { 0.0 } else { score }, other }
+                        Reading { seal, score: if other.is_some() { 0.0 } else { score }, other }
                     }
-                    None => Reading { seal, text: text.to_string(), score: best.map_or(0.0, |(_, b)| b), other: None },
+                    None => Reading { seal, score: best.map_or(0.0, |(_, b)| b), other: None },
                 }
             }
             Whose::Unit => {
                 if expected.units.is_empty() {
                     return None;
                 }
-                let score = expected.units.iter().map(|u| read::issuer_score(text, u)).fold(0.0, f64::max);
-                Reading { seal, text: text.to_string(), score, other: None }
+                let score = expected.units.iter().map(|u| best_score(seal, u)).fold(0.0, f64::max);
+                Reading { seal, score, other: None }
             }
         };
         readings.push(reading);
@@ -158,28 +164,31 @@ fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, expected: &Expect
     if readings.iter().any(|r| r.score >= s.issuer_match) {
         return None;
     }
-    // Only a seal read well enough to be sure it names someone else is reported; an
-    // unreadable ring is left to the reviewer's eye (the crop is in the report).
+    // Only a seal read well and surely enough to name someone else is reported; an
+    // unreadable or worn ring is left to the reviewer's eye (the crop is in the report).
     let clear = readings
         .iter()
-        .filter(|r| r.text.chars().count() >= s.min_read_letters && (r.other.is_some() || r.score < s.issuer_mismatch))
+        .filter(|r| {
+            let text = r.seal.text.as_deref().unwrap_or("");
+            text.chars().count() >= s.min_read_letters
+                && r.seal.text_confidence >= s.min_read_confidence
+                && (r.other.is_some() || r.score < s.issuer_mismatch)
+        })
         .min_by(|a, b| a.score.total_cmp(&b.score))?;
+    let text = clear.seal.text.clone().unwrap_or_default();
     let label = expected.label(whose);
     let named = match &clear.other {
-        Some(other) if *other != clear.text => format!("（最接近“{other}”）"),
+        Some(other) if *other != text => format!("（最接近“{other}”）"),
         _ => String::new(),
     };
     Some(
         Finding::new(
             Code::StampIssuerMismatch,
-            format!(
-                "文件“{}”第{}页的公章印文识别为“{}”{named}，与应盖的{label}不符，请人工核对盖章单位",
-                file.path, clear.seal.page, clear.text
-            ),
+            format!("文件“{}”第{}页的公章印文识别为“{text}”{named}，与应盖的{label}不符，请人工核对盖章单位", file.path, clear.seal.page),
             Location::page(&file.path, clear.seal.page),
         )
         .expected(label)
-        .actual(clear.text.clone()),
+        .actual(text),
     )
 }
 
@@ -259,6 +268,8 @@ mod tests {
             bbox: [800, 1300, 250, 250],
             confidence: 0.95,
             text: text.map(str::to_string),
+            text_confidence: if text.is_some() { 0.9 } else { 0.0 },
+            readings: text.map(str::to_string).into_iter().collect(),
             crop_png: Vec::new(),
             signature: sig,
             centre: [925.0, 1425.0],
@@ -354,6 +365,22 @@ mod tests {
     fn an_unreadable_ring_is_not_called_a_mismatch() {
         let pages = vec![page(1, 1654, vec![seal(1, Some("口人"), signature(1)), seal(1, None, signature(2))])];
         let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, pages)]);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn a_garbled_low_confidence_reading_is_not_called_a_mismatch() {
+        let mut worn = seal(1, Some("这中产估力忠市稳夫会充员"), signature(1));
+        worn.text_confidence = 0.25;
+        let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![worn])])]);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn any_of_the_readings_may_match() {
+        let mut s = seal(1, Some("这时产人力贵宙克让会所多届"), signature(1));
+        s.readings = vec![s.text.clone().unwrap(), "沈阳市人力资源和社会保障局".into()];
+        let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![s])])]);
         assert!(findings.is_empty(), "{findings:?}");
     }
 

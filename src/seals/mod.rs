@@ -26,8 +26,13 @@ pub struct Seal {
     pub bbox: [u32; 4],
     /// Detection confidence in [0, 1].
     pub confidence: f64,
-    /// Text read along the ring, if any.
+    /// Text read along the ring, if any (the most confident reading).
     pub text: Option<String>,
+    /// Tesseract's confidence in `text`, in [0, 1] (0 when nothing was read).
+    pub text_confidence: f64,
+    /// Every reading of the ring (strip variants), best first: matching against the
+    /// expected body takes the best of them, since OCR of worn ink is fragile.
+    pub readings: Vec<String>,
     /// PNG crop of the impression, for the HTML report.
     #[serde(skip)]
     pub crop_png: Vec<u8>,
@@ -66,12 +71,14 @@ pub fn detect_with(page: u32, image: &image::RgbImage, options: &Options) -> Vec
     detect::find(image, &options.params)
         .into_iter()
         .map(|found| {
-            let text = if options.read_text { read_text(image, &found) } else { None };
+            let readings = if options.read_text { read_text(image, &found) } else { Vec::new() };
             Seal {
                 page,
                 bbox: found.bbox,
                 confidence: found.confidence,
-                text,
+                text: readings.first().map(|l| l.text.clone()),
+                text_confidence: readings.first().map_or(0.0, |l| l.confidence),
+                readings: readings.into_iter().map(|l| l.text).collect(),
                 crop_png: crop_png(image, found.bbox),
                 signature: copies::signature(image, &found),
                 centre: [found.cx, found.cy],
@@ -83,31 +90,41 @@ pub fn detect_with(page: u32, image: &image::RgbImage, options: &Options) -> Vec
 
 /// Letters a reading needs before it is believed (fewer: the other direction is tried).
 const MIN_LETTERS: usize = 4;
+/// A reading this confident ends the search for better strip variants.
+const GOOD_ENOUGH: f64 = 0.8;
 
-/// The ring text of a seal: the upper arc clockwise first, the lower arc if that gave
-/// next to nothing. `None` when neither reads (or the OCR engine is unavailable: logged,
-/// the seal itself still counts).
-fn read_text(image: &image::RgbImage, found: &Found) -> Option<String> {
-    let mut best = String::new();
-    for direction in [Direction::Clockwise, Direction::CounterClockwise] {
-        let strip = unwrap::strip(image, found, direction);
-        match read::ocr_line(&strip) {
-            Ok(text) => {
-                let letters = read::cjk_only(&text);
-                if letters.chars().count() > best.chars().count() {
-                    best = letters;
+/// The ring text of a seal, read on a few strip variants (contrast), the upper arc
+/// clockwise first and the lower arc if that gave next to nothing; most confident
+/// first. Empty when nothing reads (or the OCR engine is unavailable: logged, the seal
+/// itself still counts).
+fn read_text(image: &image::RgbImage, found: &Found) -> Vec<read::Line> {
+    let mut lines: Vec<read::Line> = Vec::new();
+    'directions: for direction in [Direction::Clockwise, Direction::CounterClockwise] {
+        for contrast in unwrap::CONTRASTS {
+            let strip = unwrap::strip(image, found, direction, contrast);
+            match read::ocr_line(&strip) {
+                Ok(line) => {
+                    let text = read::cjk_only(&line.text);
+                    let enough = text.chars().count() >= MIN_LETTERS;
+                    if enough {
+                        lines.push(read::Line { text, confidence: line.confidence });
+                        if line.confidence >= GOOD_ENOUGH {
+                            break 'directions;
+                        }
+                    }
                 }
-                if best.chars().count() >= MIN_LETTERS {
-                    break;
+                Err(error) => {
+                    tracing::warn!(%error, "seal text not read");
+                    break 'directions;
                 }
-            }
-            Err(error) => {
-                tracing::warn!(%error, "seal text not read");
-                return None;
             }
         }
+        if !lines.is_empty() {
+            break;
+        }
     }
-    (!best.is_empty()).then_some(best)
+    lines.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    lines
 }
 
 /// The seal's box of the page as PNG bytes (for the HTML report's crop).

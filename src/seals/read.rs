@@ -27,8 +27,15 @@ thread_local! {
 /// White margin around a strip (Tesseract misses letters touching the border).
 const PAD: u32 = 16;
 
+/// What Tesseract read on a strip, with its mean word confidence in [0, 1].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub text: String,
+    pub confidence: f64,
+}
+
 /// Reads one line of Chinese from a strip (ink dark on white).
-pub fn ocr_line(strip: &GrayImage) -> Result<String, OcrError> {
+pub fn ocr_line(strip: &GrayImage) -> Result<Line, OcrError> {
     let (w, h) = strip.dimensions();
     let (pw, ph) = (w + 2 * PAD, h + 2 * PAD);
     let mut frame = vec![255u8; (pw * ph) as usize];
@@ -52,8 +59,9 @@ pub fn ocr_line(strip: &GrayImage) -> Result<String, OcrError> {
             .recognize()
             .map_err(|e| OcrError::Recognise(e.to_string()))?;
         let text = engine.get_text().map_err(|e| OcrError::Recognise(e.to_string()))?;
+        let confidence = (engine.mean_text_conf() as f64 / 100.0).clamp(0.0, 1.0);
         *slot = Some(engine);
-        Ok(text)
+        Ok(Line { text, confidence })
     })
 }
 

@@ -29,8 +29,13 @@ const LETTER_PX: f64 = 44.0;
 /// Letters take about this share of the radius on a seal.
 const LETTER_SHARE: f64 = 0.3;
 
+/// How redness becomes darkness in a strip: (white below, black above) as multiples of
+/// the segmentation threshold. Worn ink reads better with a low black point, clean ink
+/// with a high one; the reader tries them in this order.
+pub const CONTRASTS: [(f64, f64); 3] = [(0.5, 2.0), (0.3, 1.2), (1.0, 3.0)];
+
 /// The text band of `seal` as a strip, ink black on white.
-pub fn strip(image: &RgbImage, seal: &Found, direction: Direction) -> GrayImage {
+pub fn strip(image: &RgbImage, seal: &Found, direction: Direction, contrast: (f64, f64)) -> GrayImage {
     let r = seal.rx.min(seal.ry).max(1.0);
     let scale = LETTER_PX / (LETTER_SHARE * r);
     let mid = (INNER + OUTER) / 2.0 * (seal.rx + seal.ry) / 2.0;
@@ -55,7 +60,7 @@ pub fn strip(image: &RgbImage, seal: &Found, direction: Direction) -> GrayImage 
             let rho = rho_top + (rho_bottom - rho_top) * (row as f64 + 0.5) / height as f64;
             let (x, y) = seal.point(rho * c, rho * s);
             let v = sample_redness(image, x, y);
-            let dark = ((v - 0.5 * t) / (1.5 * t)).clamp(0.0, 1.0);
+            let dark = ((v - contrast.0 * t) / ((contrast.1 - contrast.0) * t)).clamp(0.0, 1.0);
             out.put_pixel(col, row, Luma([(255.0 * (1.0 - dark)) as u8]));
         }
     }
@@ -132,7 +137,7 @@ mod tests {
             }
         }
         let seal = Found { cx: 150.0, cy: 150.0, rx: 100.0, ry: 100.0, angle: 0.0, bbox: [50, 50, 200, 200], confidence: 1.0, threshold: 40.0, evidence: Evidence::default() };
-        let s = strip(&img, &seal, Direction::Clockwise);
+        let s = strip(&img, &seal, Direction::Clockwise, CONTRASTS[0]);
         let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
         for (x, y, p) in s.enumerate_pixels() {
             if p.0[0] < 128 {
