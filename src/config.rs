@@ -45,6 +45,9 @@ pub struct Settings {
     pub tolerances: Tolerances,
     pub pdf: PdfSettings,
     pub images: ImageSettings,
+    /// Seal judgement (`checks/stamps.rs`); defaults when the section is absent.
+    #[serde(default)]
+    pub seals: SealSettings,
     /// The service's section (`[server]`, `[auth]`); absent for CLI-only use.
     #[serde(default)]
     pub server: ServerSettings,
@@ -125,6 +128,29 @@ pub struct PdfSettings {
 #[serde(deny_unknown_fields)]
 pub struct ImageSettings {
     pub editor_software: Vec<String>,
+}
+
+/// How seal readings and impressions are judged (`[seals]`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealSettings {
+    /// Fuzzy score (1 − edit distance / length) at which the read ring text names the body.
+    pub issuer_match: f64,
+    /// Score below which a readable seal clearly names another body (STAMP_ISSUER_MISMATCH).
+    pub issuer_mismatch: f64,
+    /// Chinese letters a ring reading needs before a mismatch is reported on it.
+    pub min_read_letters: usize,
+    /// OCR confidence (0..1) a ring reading needs before a mismatch is reported on it:
+    /// worn ink reads as confident-looking garbage, which must never accuse a body.
+    pub min_read_confidence: f64,
+    /// Similarity of two aligned impressions from which they are one image (STAMP_DUPLICATED_IMAGE).
+    pub duplicate_similarity: f64,
+}
+
+impl Default for SealSettings {
+    fn default() -> Self {
+        SealSettings { issuer_match: 0.6, issuer_mismatch: 0.4, min_read_letters: 6, min_read_confidence: 0.6, duplicate_similarity: 0.9 }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -411,6 +437,21 @@ impl Config {
             if token.sha256.len() != 64 || !token.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(bad(settings_name, "auth.tokens.sha256", &format!("token '{}': sha256 must be 64 hex digits", token.name)));
             }
+        }
+
+        let seals = &s.seals;
+        for (key, value) in [
+            ("seals.issuer_match", seals.issuer_match),
+            ("seals.issuer_mismatch", seals.issuer_mismatch),
+            ("seals.min_read_confidence", seals.min_read_confidence),
+            ("seals.duplicate_similarity", seals.duplicate_similarity),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(bad(settings_name, key, "must be a fraction between 0 and 1"));
+            }
+        }
+        if seals.issuer_mismatch > seals.issuer_match {
+            return Err(bad(settings_name, "seals.issuer_mismatch", "must not exceed seals.issuer_match"));
         }
 
         let r = &self.rules;

@@ -32,6 +32,7 @@ pub mod sequential;
 pub mod shared_phone;
 pub mod thresholds;
 pub mod unit_materials;
+pub mod stamps;
 
 use chrono::NaiveDate;
 

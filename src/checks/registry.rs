@@ -38,6 +38,8 @@ pub static CHECKS: &[Check] = &[
     Check { name: "dates", codes: &[Code::DateInconsistent], run: dates::run },
     Check { name: "pdf_edits", codes: &[Code::PdfEditedAfterCreation], run: pdf_edits::run },
     Check { name: "image_edits", codes: &[Code::ImageEditTraces], run: image_edits::run },
+    // Stamps (公章)
+    Check { name: "stamps", codes: &[Code::MissingStamp, Code::StampIssuerMismatch, Code::StampDuplicatedImage], run: stamps::check },
 ];
 
 #[cfg(test)]
@@ -45,16 +47,13 @@ mod tests {
     use super::*;
     use crate::checks::testkit::*;
 
-    /// Codes produced elsewhere: intake/extraction, the seal stage, and the batch checks.
+    /// Codes produced elsewhere: intake/extraction and the batch checks.
     const NOT_PER_DOSSIER_CHECKS: &[Code] = &[
         Code::ArchiveInvalid,
         Code::ArchiveUnsafe,
         Code::FileUnreadable,
         Code::FileUnsupported,
         Code::LowOcrConfidence,
-        Code::MissingStamp,
-        Code::StampIssuerMismatch,
-        Code::StampDuplicatedImage,
         Code::CityDuplicateType,
         Code::CrossDossierPerson,
     ];
