@@ -5,7 +5,6 @@
 //! of dossiers that could not be checked (unreadable file, crashed pipeline), so a script
 //! can tell "all checked" (0) from "some missing".
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -127,7 +126,7 @@ pub fn run(inputs: &[PathBuf], out: &Path, jobs: Option<usize>, config: &Config)
     // Digests name dossiers by sha256; the summary names them by file.
     let files_by_sha: std::collections::BTreeMap<&str, &str> =
         results.iter().filter_map(|(line, d)| d.as_ref().map(|d| (d.dossier.as_str(), line.file.as_str()))).collect();
-    let mut cross: Vec<CrossFinding> = cross_dossier_findings(&digests, config)
+    let mut cross: Vec<CrossFinding> = crate::checks::cross_dossier::check_batch(&digests, config)
         .into_iter()
         .map(|(sha, finding)| CrossFinding { file: files_by_sha.get(sha.as_str()).map(|f| f.to_string()).unwrap_or(sha), finding })
         .collect();
@@ -227,65 +226,9 @@ fn check_one(file: &Path, out: &Path, config: &Config, names: &Mutex<std::collec
     (line, Some(verified.digest))
 }
 
-/// The batch findings over several digests, each with the dossier (its
-/// `DossierDigest::dossier`, the sha256) it belongs to. The service's batches use it too.
-///
-/// MERGE NOTE: a stand-in until `checks::cross_dossier::check_batch` (same signature, on the
-/// checks branch) is merged; then this body becomes `cross_dossier::check_batch(digests, config)`.
-/// `CITY_DUPLICATE_TYPE`: notice 七(三), "推荐 2 个及以上的应为不同类型"; `CROSS_DOSSIER_PERSON`:
-/// one hashed person in the rosters of two dossiers for the same year.
-pub fn cross_dossier_findings(digests: &[DossierDigest], config: &crate::config::Config) -> Vec<(String, crate::report::Finding)> {
-    use crate::report::{Code, Finding, Location};
-    let label = |d: &DossierDigest| match &d.brand_name {
-        Some(name) => format!("“{name}”"),
-        None => format!("材料{}", d.dossier.get(..12).unwrap_or(&d.dossier)),
-    };
-    let mut out = Vec::new();
-    let mut by_city_type: BTreeMap<(&str, &str), Vec<&DossierDigest>> = BTreeMap::new();
-    for d in digests {
-        if let (Some(city), Some(kind)) = (d.city.as_deref(), d.brand_type.as_deref()) {
-            by_city_type.entry((city, kind)).or_default().push(d);
-        }
-    }
-    for ((city, kind), group) in by_city_type {
-        if group.len() < 2 {
-            continue;
-        }
-        let names: Vec<String> = group.iter().map(|d| label(d)).collect();
-        for d in &group {
-            let message = format!("{city}本批次推荐了{}个“{kind}”类型的培训品牌（{}）。依据：七(三) 推荐2个及以上的应为不同类型", group.len(), names.join("、"));
-            out.push((d.dossier.clone(), Finding::new(Code::CityDuplicateType, message, Location::default()).actual(group.len())));
-        }
-    }
-    for &year in &config.rules.round.years {
-        for d in digests {
-            let Some(persons) = d.persons_by_year.get(&year) else { continue };
-            let mut shared = 0;
-            let mut others = BTreeSet::new();
-            for key in persons {
-                let mut found = false;
-                for o in digests.iter().filter(|o| o.dossier != d.dossier) {
-                    if o.persons_by_year.get(&year).is_some_and(|p| p.contains(key)) {
-                        others.insert(label(o));
-                        found = true;
-                    }
-                }
-                shared += usize::from(found);
-            }
-            if shared > 0 {
-                let others: Vec<String> = others.into_iter().collect();
-                let message = format!("{year}年本品牌培训人员名单中有{shared}人同时计入{}的培训人员名单", others.join("、"));
-                out.push((d.dossier.clone(), Finding::new(Code::CrossDossierPerson, message, Location::default()).actual(shared)));
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Code;
 
     fn zip_bytes(text: &str) -> Vec<u8> {
         use std::io::Write;
@@ -322,37 +265,5 @@ mod tests {
     fn no_inputs_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(run(&[dir.path().to_path_buf()], &dir.path().join("o"), None, &Config::builtin().unwrap()), Err(BatchError::NoInputs)));
-    }
-
-
-    // `..default()`: the checks branch adds fields to the digest.
-    #[allow(clippy::needless_update)]
-    fn digest_of(id: &str, city: &str, kind: &str, persons: &[&str]) -> DossierDigest {
-        DossierDigest {
-            dossier: id.into(),
-            city: Some(city.into()),
-            brand_type: Some(kind.into()),
-            brand_name: Some(format!("品牌{id}")),
-            persons_by_year: BTreeMap::from([(2022, persons.iter().map(|p| p.to_string()).collect())]),
-            ..DossierDigest::default()
-        }
-    }
-
-    #[test]
-    fn same_city_same_type_and_shared_persons_are_flagged_on_each_dossier() {
-        let config = Config::builtin().unwrap();
-        let digests = [
-            digest_of("a", "沈阳市", "行政区域", &["p1", "p2"]),
-            digest_of("b", "沈阳市", "行政区域", &["p2", "p3"]),
-            digest_of("c", "大连市", "行政区域", &["p9"]),
-        ];
-        let found = cross_dossier_findings(&digests, &config);
-        let codes: Vec<(&str, Code)> = found.iter().map(|(d, f)| (d.as_str(), f.code)).collect();
-        assert_eq!(
-            codes,
-            vec![("a", Code::CityDuplicateType), ("b", Code::CityDuplicateType), ("a", Code::CrossDossierPerson), ("b", Code::CrossDossierPerson)]
-        );
-        assert!(found[2].1.message.contains("品牌b") && found[2].1.actual.as_deref() == Some("1"));
-        assert!(cross_dossier_findings(&digests[2..], &config).is_empty());
     }
 }

@@ -45,6 +45,9 @@ pub struct Settings {
     pub tolerances: Tolerances,
     pub pdf: PdfSettings,
     pub images: ImageSettings,
+    /// Seal judgement (`checks/stamps.rs`); defaults when the section is absent.
+    #[serde(default)]
+    pub seals: SealSettings,
     /// The service's section (`[server]`, `[auth]`); absent for CLI-only use.
     #[serde(default)]
     pub server: ServerSettings,
@@ -74,6 +77,10 @@ pub struct OcrSettings {
     pub render_dpi: u32,
     pub min_page_confidence: f64,
     pub page_timeout_seconds: u64,
+    /// Language figures that read doubtfully ("85o") are read again in, one word each;
+    /// absent or empty: no second reading.
+    #[serde(default)]
+    pub figure_language: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -86,6 +93,29 @@ pub struct Tolerances {
     pub sequential_run_length: usize,
     pub min_age: u32,
     pub max_age: u32,
+    /// Row-level findings one check reports per table before summing the rest up in one.
+    #[serde(default = "default_max_row_findings")]
+    pub max_row_findings: usize,
+    /// Similarity in [0, 1] (1 − edit distance / length) above which two text fields of
+    /// the form are the same despite OCR noise (editable vs scanned version).
+    #[serde(default = "default_text_match_min_similarity")]
+    pub text_match_min_similarity: f64,
+    /// Share of a unit name's distinctive part that a file's path or text must contain for
+    /// the file to count as that unit's materials.
+    #[serde(default = "default_unit_match_min_similarity")]
+    pub unit_match_min_similarity: f64,
+}
+
+fn default_max_row_findings() -> usize {
+    50
+}
+
+fn default_text_match_min_similarity() -> f64 {
+    0.8
+}
+
+fn default_unit_match_min_similarity() -> f64 {
+    0.6
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -98,6 +128,29 @@ pub struct PdfSettings {
 #[serde(deny_unknown_fields)]
 pub struct ImageSettings {
     pub editor_software: Vec<String>,
+}
+
+/// How seal readings and impressions are judged (`[seals]`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealSettings {
+    /// Fuzzy score (1 − edit distance / length) at which the read ring text names the body.
+    pub issuer_match: f64,
+    /// Score below which a readable seal clearly names another body (STAMP_ISSUER_MISMATCH).
+    pub issuer_mismatch: f64,
+    /// Chinese letters a ring reading needs before a mismatch is reported on it.
+    pub min_read_letters: usize,
+    /// OCR confidence (0..1) a ring reading needs before a mismatch is reported on it:
+    /// worn ink reads as confident-looking garbage, which must never accuse a body.
+    pub min_read_confidence: f64,
+    /// Similarity of two aligned impressions from which they are one image (STAMP_DUPLICATED_IMAGE).
+    pub duplicate_similarity: f64,
+}
+
+impl Default for SealSettings {
+    fn default() -> Self {
+        SealSettings { issuer_match: 0.6, issuer_mismatch: 0.4, min_read_letters: 6, min_read_confidence: 0.6, duplicate_similarity: 0.9 }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -144,6 +197,32 @@ pub struct Rules {
     pub catalogue: Vec<CatalogueItem>,
     pub classify: BTreeMap<String, Vec<String>>,
     pub roster: RosterRules,
+    /// Words that find figures in narratives (report, unit materials).
+    #[serde(default)]
+    pub narrative: NarrativeRules,
+    /// How names of units are compared (materials ↔ form).
+    #[serde(default)]
+    pub matching: MatchingRules,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NarrativeRules {
+    /// A count "N人" is a number of trainees when its clause holds one of these …
+    pub trainee_words: Vec<String>,
+    /// … and none of these (合格1860人 is not a number of trainees).
+    pub not_trainee_words: Vec<String>,
+    pub pass_rate_words: Vec<String>,
+    pub employment_rate_words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchingRules {
+    /// Words that do not tell one unit from another (有限公司, 培训学校…): removed before a
+    /// unit name is looked for in a file's path or text.
+    #[serde(default)]
+    pub unit_generic_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -170,6 +249,9 @@ pub struct FormRules {
     pub scopes: Vec<String>,
     pub types: Vec<String>,
     pub labels: BTreeMap<String, Vec<String>>,
+    /// Instructions printed in the blank form's cells ("填写不下的可自行增加行数"): never a value.
+    #[serde(default)]
+    pub hints: Vec<String>,
 }
 
 /// How a minimum is written in the notice: 不少于/不低于 (≥) or 超过/以上 (>).
@@ -231,6 +313,10 @@ pub struct Eligibility {
     pub employment_rate: Option<RateMinimum>,
     #[serde(default)]
     pub graduate_employment_rate: Option<RateMinimum>,
+    /// Days after training end within which employment counts for this type, when it
+    /// differs from `tolerances.employment_window_days` (企业: 2-year stable employment).
+    #[serde(default)]
+    pub employment_window_days: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -240,6 +326,13 @@ pub struct NamingRules {
     pub occupation_suffixes: Vec<String>,
     pub occupations: Vec<String>,
     pub organisation_suffixes: Vec<String>,
+    /// GB/T 2260 code prefix of the province whose place names may open a brand name
+    /// ("21" = 辽宁): counties and districts (新民, 庄河…) count as 行政区域名 too.
+    #[serde(default)]
+    pub division_code_prefix: String,
+    /// Endings dropped from a division's name to get its common short form (新民市 → 新民).
+    #[serde(default)]
+    pub division_suffixes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -347,6 +440,21 @@ impl Config {
             if token.sha256.len() != 64 || !token.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(bad(settings_name, "auth.tokens.sha256", &format!("token '{}': sha256 must be 64 hex digits", token.name)));
             }
+        }
+
+        let seals = &s.seals;
+        for (key, value) in [
+            ("seals.issuer_match", seals.issuer_match),
+            ("seals.issuer_mismatch", seals.issuer_mismatch),
+            ("seals.min_read_confidence", seals.min_read_confidence),
+            ("seals.duplicate_similarity", seals.duplicate_similarity),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(bad(settings_name, key, "must be a fraction between 0 and 1"));
+            }
+        }
+        if seals.issuer_mismatch > seals.issuer_match {
+            return Err(bad(settings_name, "seals.issuer_mismatch", "must not exceed seals.issuer_match"));
         }
 
         let r = &self.rules;

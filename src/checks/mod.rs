@@ -3,8 +3,36 @@
 //! [`run_all`] runs every one over the extracted model and never stops at the first
 //! finding. A check never reads files and never decides severity (the code does).
 
+pub mod common;
 pub mod cross_dossier;
 pub mod registry;
+#[cfg(test)]
+pub mod testkit;
+
+// One file per check (registered in `registry`).
+pub mod age;
+pub mod category;
+pub mod completeness;
+pub mod coverage;
+pub mod dates;
+pub mod duplicate_person;
+pub mod employment_rate;
+pub mod form_fields;
+pub mod form_versions;
+pub mod id_gender;
+pub mod id_numbers;
+pub mod image_edits;
+pub mod naming;
+pub mod narrative;
+pub mod pass_rate;
+pub mod pdf_edits;
+pub mod population;
+pub mod roster_count;
+pub mod sequential;
+pub mod shared_phone;
+pub mod thresholds;
+pub mod unit_materials;
+pub mod stamps;
 
 use chrono::NaiveDate;
 

@@ -6,12 +6,16 @@
 //! A file that cannot be read becomes a `FILE_UNREADABLE` finding and the rest goes on.
 
 pub mod docx;
+pub mod dump;
 pub mod form;
 pub mod image;
 pub mod model;
 pub mod narrative;
 pub mod ocr;
 pub mod pdf;
+pub mod pdf_images;
+pub mod pdf_text;
+pub mod raster;
 pub mod roster;
 pub mod sheet;
 
@@ -57,6 +61,8 @@ pub struct Content {
     pub pages: Vec<Page>,
     pub sheets: Vec<Sheet>,
     pub metadata: FileMetadata,
+    /// What the reader found about the file itself (LOW_OCR_CONFIDENCE, an unreadable page).
+    pub findings: Vec<Finding>,
 }
 
 /// Why a file could not be read: the file's fault, so a `FILE_UNREADABLE` finding, never a crash.
@@ -81,7 +87,10 @@ pub fn extract(dossier: &Dossier, config: &Config, hooks: &Hooks) -> Extracted {
         hooks.report("extract", done as u32, total);
         let _span = tracing::info_span!("file", path = %entry.path, format = ?entry.format).entered();
         let (content, unreadable) = match read_entry(entry, config, hooks) {
-            Some(Ok(content)) => (content, None),
+            Some(Ok(mut content)) => {
+                extracted.findings.append(&mut content.findings);
+                (content, None)
+            }
             Some(Err(error)) => {
                 extracted.findings.push(Finding::new(
                     Code::FileUnreadable,
@@ -119,7 +128,7 @@ pub fn extract(dossier: &Dossier, config: &Config, hooks: &Hooks) -> Extracted {
 }
 
 /// The reader of each format; `None` for formats the product does not read.
-fn read_entry(entry: &Entry, config: &Config, hooks: &Hooks) -> Option<Result<Content, ReadError>> {
+pub fn read_entry(entry: &Entry, config: &Config, hooks: &Hooks) -> Option<Result<Content, ReadError>> {
     Some(match entry.format {
         Format::Pdf => pdf::read(entry, config, hooks),
         Format::Jpeg | Format::Png | Format::Tiff | Format::Bmp => image::read(entry, config, hooks),

@@ -27,8 +27,10 @@ pub struct Dossier {
     pub findings: Vec<Finding>,
 }
 
-/// One file of the dossier. `path` is the entry name decoded to UTF-8, with a nested
-/// archive's entries written `outer.zip/inner/name.pdf`.
+/// One file of the dossier. `path` is the entry name decoded to UTF-8 and normalised
+/// (`/` separators, no empty or `.` parts), with a nested archive's entries written
+/// `outer.zip/inner/name.pdf`; the nested archive itself is not an entry. Directories
+/// and OS junk (`__MACOSX/`, `._*`, `.DS_Store`, `Thumbs.db`, `desktop.ini`) never are.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
     pub path: String,

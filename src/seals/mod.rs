@@ -1,8 +1,21 @@
 //! Official seals (公章): detection on page images, reading the ring text, and finding
 //! copy-pasted impressions. Extraction calls [`detect`] on every page image while it has
-//! the colour pixels; checks compare the [`Seal`]s it returns.
+//! the colour pixels; checks (`checks/stamps.rs`) compare the [`Seal`]s it returns.
+//!
+//! The stages, one submodule each: [`detect`] finds red rings that are seals (and not
+//! red titles, logos, table rules or check marks); [`unwrap`] turns the ring's text band
+//! into a straight strip; [`read`] OCRs the strip and scores it against the expected
+//! body; [`copies`] normalises impressions and tells a pasted copy from a re-inking.
+
+pub mod copies;
+pub mod detect;
+pub mod read;
+pub mod unwrap;
 
 use serde::Serialize;
+
+use detect::Found;
+use unwrap::Direction;
 
 /// One seal impression found on a page.
 #[derive(Debug, Clone, Serialize)]
@@ -13,17 +26,123 @@ pub struct Seal {
     pub bbox: [u32; 4],
     /// Detection confidence in [0, 1].
     pub confidence: f64,
-    /// Text read along the ring, if any.
+    /// Text read along the ring, if any (the most confident reading).
     pub text: Option<String>,
+    /// Tesseract's confidence in `text`, in [0, 1] (0 when nothing was read).
+    pub text_confidence: f64,
+    /// Every reading of the ring (strip variants), best first: matching against the
+    /// expected body takes the best of them, since OCR of worn ink is fragile.
+    pub readings: Vec<String>,
     /// PNG crop of the impression, for the HTML report.
     #[serde(skip)]
     pub crop_png: Vec<u8>,
     /// Normalised impression (centred, scaled, rotation-searched) for copy detection.
     #[serde(skip)]
     pub signature: Vec<u8>,
+    /// Centre of the fitted ring, page-image pixels.
+    pub centre: [f64; 2],
+    /// Horizontal and vertical semi-axes of the fitted ring (equal for a round seal).
+    pub radii: [f64; 2],
 }
 
-/// Finds seals on one page image. (Being built: see issue 6.)
-pub fn detect(_page: u32, _image: &image::RgbImage) -> Vec<Seal> {
-    Vec::new()
+/// What [`detect_with`] does besides finding seals.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// OCR the ring text (the slow part: a Tesseract call per seal).
+    pub read_text: bool,
+    pub params: detect::Params,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { read_text: true, params: detect::Params::default() }
+    }
+}
+
+/// Finds seals on one page image, reads their ring text, and keeps a crop and a
+/// signature of each.
+pub fn detect(page: u32, image: &image::RgbImage) -> Vec<Seal> {
+    detect_with(page, image, &Options::default())
+}
+
+/// [`detect`] with explicit options (benches and measurements skip the OCR).
+pub fn detect_with(page: u32, image: &image::RgbImage, options: &Options) -> Vec<Seal> {
+    let _span = tracing::debug_span!("seals", page).entered();
+    detect::find(image, &options.params)
+        .into_iter()
+        .map(|found| {
+            let readings = if options.read_text { read_text(image, &found) } else { Vec::new() };
+            Seal {
+                page,
+                bbox: found.bbox,
+                confidence: found.confidence,
+                text: readings.first().map(|l| l.text.clone()),
+                text_confidence: readings.first().map_or(0.0, |l| l.confidence),
+                readings: readings.into_iter().map(|l| l.text).collect(),
+                crop_png: crop_png(image, found.bbox),
+                signature: copies::signature(image, &found),
+                centre: [found.cx, found.cy],
+                radii: [found.rx, found.ry],
+            }
+        })
+        .collect()
+}
+
+/// Letters a reading needs before it is believed (fewer: the other direction is tried).
+const MIN_LETTERS: usize = 4;
+/// A reading this confident ends the search for better strip variants.
+const GOOD_ENOUGH: f64 = 0.8;
+
+/// The ring text of a seal, read on a few strip variants (contrast), the upper arc
+/// clockwise first and the lower arc if that gave next to nothing; most confident
+/// first. Empty when nothing reads (or the OCR engine is unavailable: logged, the seal
+/// itself still counts).
+fn read_text(image: &image::RgbImage, found: &Found) -> Vec<read::Line> {
+    let mut lines: Vec<read::Line> = Vec::new();
+    'directions: for direction in [Direction::Clockwise, Direction::CounterClockwise] {
+        for contrast in unwrap::CONTRASTS {
+            let strip = unwrap::strip(image, found, direction, contrast);
+            match read::ocr_line(&strip) {
+                Ok(line) => {
+                    let text = read::cjk_only(&line.text);
+                    let enough = text.chars().count() >= MIN_LETTERS;
+                    if enough {
+                        lines.push(read::Line { text, confidence: line.confidence });
+                        if line.confidence >= GOOD_ENOUGH {
+                            break 'directions;
+                        }
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "seal text not read");
+                    break 'directions;
+                }
+            }
+        }
+        if !lines.is_empty() {
+            break;
+        }
+    }
+    lines.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    lines
+}
+
+/// The seal's box of the page as PNG bytes (for the HTML report's crop).
+fn crop_png(image: &image::RgbImage, bbox: [u32; 4]) -> Vec<u8> {
+    let (w, h) = image.dimensions();
+    let x = bbox[0].min(w.saturating_sub(1));
+    let y = bbox[1].min(h.saturating_sub(1));
+    let cw = bbox[2].min(w - x).max(1);
+    let ch = bbox[3].min(h - y).max(1);
+    let crop = image::imageops::crop_imm(image, x, y, cw, ch).to_image();
+    // Fast compression: the crop is shown once in a report; encoding time counts per page.
+    let mut out = Vec::new();
+    let encoder = image::codecs::png::PngEncoder::new_with_quality(&mut out, image::codecs::png::CompressionType::Fast, image::codecs::png::FilterType::Sub);
+    match image::ImageEncoder::write_image(encoder, crop.as_raw(), crop.width(), crop.height(), image::ExtendedColorType::Rgb8) {
+        Ok(()) => out,
+        Err(error) => {
+            tracing::warn!(%error, "seal crop not encoded");
+            Vec::new()
+        }
+    }
 }

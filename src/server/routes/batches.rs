@@ -142,7 +142,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<
                 digests.push(digest);
             }
         }
-        let mut findings: Vec<BatchFinding> = crate::batch::cross_dossier_findings(&digests, &state.config)
+        let mut findings: Vec<BatchFinding> = crate::checks::cross_dossier::check_batch(&digests, &state.config)
             .into_iter()
             .map(|(sha, finding)| BatchFinding { dossier: ids_by_sha.get(&sha).cloned().unwrap_or(sha), finding })
             .collect();

@@ -1,0 +1,218 @@
+//! Helpers every check shares: where a row is, the form's figures read safely, comparing
+//! names despite OCR noise, and a cap on row-level findings so a roster of 2,500 bad
+//! rows gives a readable report (the first N rows, then one finding that sums up the rest).
+
+use crate::extract::{Figure, PersonRecord, PersonTable};
+use crate::report::{Code, Finding, Location};
+
+/// The spreadsheet location of one record: path, sheet and the row as Excel shows it.
+pub fn row_location(table: &PersonTable, record: &PersonRecord) -> Location {
+    Location::row(&table.path, table.sheet.clone(), record.row)
+}
+
+/// The cell of one field of a record ("C12"), when the table's header mapped that field
+/// (`field` is a key of `[roster.headers]`: "id_number", "gender", "phone"…).
+pub fn cell_location(table: &PersonTable, record: &PersonRecord, field: &str) -> Location {
+    let mut location = row_location(table, record);
+    if let Some(column) = table.columns.get(field) {
+        location.cell = Some(format!("{column}{}", record.row));
+    }
+    location
+}
+
+/// The table itself (path and sheet).
+pub fn table_location(table: &PersonTable) -> Location {
+    Location { path: Some(table.path.clone()), sheet: table.sheet.clone(), ..Location::default() }
+}
+
+/// "文件“a.xlsx” 工作表“2022年”" — how a table is named in messages.
+pub fn table_label(table: &PersonTable) -> String {
+    table_location(table).describe_zh()
+}
+
+/// A count from the form: a non-negative whole number, else `None` (unreadable).
+pub fn count_of(figure: Option<&Figure>) -> Option<u64> {
+    let value = figure?.value?;
+    (value.is_finite() && value >= 0.0 && (value - value.round()).abs() < 1e-6).then(|| value.round() as u64)
+}
+
+/// A rate from the form as a fraction in [0, 1], else `None`. The extractor's parser
+/// turns "85%", "85", "0.85" into fractions; anything outside [0, 1] was not read as one.
+pub fn rate_of(figure: Option<&Figure>) -> Option<f64> {
+    let value = figure?.value?;
+    (value.is_finite() && (0.0..=1.0).contains(&value)).then_some(value)
+}
+
+/// Whether a figure is blank: absent, or written as nothing at all.
+pub fn is_blank(figure: Option<&Figure>) -> bool {
+    figure.is_none_or(|f| f.text.trim().is_empty() && f.value.is_none())
+}
+
+/// `0.865` → "86.5%", `0.8` → "80%" (at most two decimals, no trailing zeros).
+pub fn percent(rate: f64) -> String {
+    let text = format!("{:.2}", rate * 100.0);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}%")
+}
+
+/// Whether two rates differ by more than `tolerance` (exactly the tolerance is within it).
+/// Rounded to 1e-9 first so 0.865 − 0.86 is not 0.005000000000000004.
+pub fn beyond(a: f64, b: f64, tolerance: f64) -> bool {
+    round9((a - b).abs()) > round9(tolerance)
+}
+
+/// Rounds to nine decimals: the precision at which two written figures are the same number.
+pub fn round9(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
+/// Text for comparing names: NFKC, no whitespace or punctuation, ASCII upper-cased.
+pub fn normalize(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkc()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// 1 − Levenshtein distance / longer length, over characters; 1.0 for two empty strings.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    1.0 - previous[b.len()] as f64 / longest as f64
+}
+
+/// Length in characters of the longest run of `needle` found somewhere in `haystack`.
+pub fn longest_common_run(needle: &str, haystack: &str) -> usize {
+    let n: Vec<char> = needle.chars().collect();
+    let h: Vec<char> = haystack.chars().collect();
+    let mut best = 0;
+    let mut previous = vec![0usize; h.len() + 1];
+    let mut current = vec![0usize; h.len() + 1];
+    for a in &n {
+        for (j, b) in h.iter().enumerate() {
+            current[j + 1] = if a == b { previous[j] + 1 } else { 0 };
+            best = best.max(current[j + 1]);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    best
+}
+
+/// Collects row-level findings of one check, keeping the first `cap` of each table and
+/// summing up the rest of that table in one finding on the table.
+pub struct RowFindings<'a> {
+    code: Code,
+    cap: usize,
+    what: &'static str,
+    kept: Vec<Finding>,
+    /// Per table (by address): the table, findings kept, findings dropped.
+    counts: Vec<(&'a PersonTable, usize, usize)>,
+}
+
+impl<'a> RowFindings<'a> {
+    /// `what` names the problem for the summary ("身份证号不合规").
+    pub fn new(code: Code, cap: usize, what: &'static str) -> Self {
+        RowFindings { code, cap, what, kept: Vec::new(), counts: Vec::new() }
+    }
+
+    pub fn push(&mut self, table: &'a PersonTable, finding: Finding) {
+        let index = match self.counts.iter().position(|(t, _, _)| std::ptr::eq(*t, table)) {
+            Some(i) => i,
+            None => {
+                self.counts.push((table, 0, 0));
+                self.counts.len() - 1
+            }
+        };
+        let entry = &mut self.counts[index];
+        if entry.1 < self.cap {
+            entry.1 += 1;
+            self.kept.push(finding);
+        } else {
+            entry.2 += 1;
+        }
+    }
+
+    pub fn finish(mut self) -> Vec<Finding> {
+        for (table, kept, dropped) in self.counts {
+            if dropped > 0 {
+                self.kept.push(
+                    Finding::new(
+                        self.code,
+                        format!("{}中另有{dropped}行{}，未逐行列出（已列出前{kept}行）", table_label(table), self.what),
+                        table_location(table),
+                    )
+                    .actual(format!("另有{dropped}行")),
+                );
+            }
+        }
+        self.kept
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tolerance_boundary_is_inclusive() {
+        assert!(!beyond(0.865, 0.86, 0.005), "exactly 0.5 points is within tolerance");
+        assert!(beyond(0.8651, 0.86, 0.005));
+        assert!(!beyond(0.86, 0.86, 0.0));
+    }
+
+    #[test]
+    fn percent_reads_like_the_form() {
+        assert_eq!(percent(0.865), "86.5%");
+        assert_eq!(percent(0.8), "80%");
+        assert_eq!(percent(0.8123), "81.23%");
+    }
+
+    #[test]
+    fn similarity_tolerates_one_ocr_error_in_a_long_name() {
+        assert_eq!(similarity("沈阳巧嫂", "沈阳巧嫂"), 1.0);
+        assert!(similarity("沈阳市巧嫂家政服务有限公司", "沈阳市巧螋家政服务有限公司") > 0.9);
+        assert!(similarity("沈阳巧嫂", "大连月嫂") < 0.8);
+        assert_eq!(similarity("沈阳巧嫂", "沈阳金嫂"), 0.75);
+        assert_eq!(similarity("", ""), 1.0);
+    }
+
+    #[test]
+    fn normalize_drops_spaces_and_punctuation() {
+        assert_eq!(normalize(" 沈阳（巧嫂）\n家政 "), "沈阳巧嫂家政");
+        assert_eq!(normalize("ｘ１"), "X1");
+    }
+
+    #[test]
+    fn common_run() {
+        assert_eq!(longest_common_run("巧嫂家政服务", "3.依托单位材料/巧嫂家政/名单.xlsx"), 4);
+        assert_eq!(longest_common_run("", "abc"), 0);
+    }
+
+    #[test]
+    fn counts_and_rates_are_read_safely() {
+        let fig = |v: Option<f64>| Figure { text: "x".into(), value: v, location: Location::default() };
+        assert_eq!(count_of(Some(&fig(Some(2150.0)))), Some(2150));
+        assert_eq!(count_of(Some(&fig(Some(2150.5)))), None);
+        assert_eq!(count_of(Some(&fig(None))), None, "a count written 八百余人 that did not parse");
+        assert_eq!(rate_of(Some(&fig(Some(0.85)))), Some(0.85));
+        assert_eq!(rate_of(Some(&fig(Some(85.0)))), None, "85 not turned into a fraction is not a rate");
+        assert!(is_blank(None));
+        assert!(is_blank(Some(&Figure { text: " ".into(), value: None, location: Location::default() })));
+        assert!(!is_blank(Some(&Figure { text: "八成".into(), value: None, location: Location::default() })));
+    }
+}

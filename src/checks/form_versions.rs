@@ -1,0 +1,191 @@
+//! The editable 申报表 and its stamped scan say the same thing (`FORM_VERSION_MISMATCH`):
+//! brand name, 品牌行业或职业(工种), each 依托单位, the checked 品牌范围 / 品牌类型 boxes and
+//! every figure of the 培训情况 table.
+//!
+//! 七(三): "将推荐报告、附件表格及相关佐证材料加盖公章后…报送…可编辑电子版及扫描 PDF 版一并报送"
+//! — the two are one document; a scan that differs means the stamped paper is not what
+//! was typed.
+//!
+//! The scan is read by OCR, so text fields match when their similarity reaches
+//! `tolerances.text_match_min_similarity` (one misread character in a long name is noise,
+//! a different city is not). Figures must be equal. A field the OCR did not find on the
+//! scan is not compared (LOW_OCR_CONFIDENCE says why), and neither are boxes when the scan
+//! shows none checked in a row.
+
+use crate::extract::{Figure, FormData, FormYear};
+use crate::report::{Code, Finding, Location};
+
+use super::common::{normalize, percent, round9, similarity};
+use super::CheckContext;
+
+pub fn run(ctx: &CheckContext) -> Vec<Finding> {
+    let (Some(editable), Some(scanned)) = (&ctx.extracted.form_editable, &ctx.extracted.form_scanned) else {
+        return Vec::new();
+    };
+    let min = ctx.config.settings.tolerances.text_match_min_similarity;
+    let mut out = Differences { editable, scanned, findings: Vec::new() };
+
+    if let (Some(a), Some(b)) = (&editable.brand_name, &scanned.brand_name) {
+        if !same_text(&a.text, &b.text, min) {
+            out.push("品牌名称", &a.text, &b.text, &b.location);
+        }
+    }
+    let joined = |form: &FormData| form.occupations.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join("、");
+    if !editable.occupations.is_empty() && !scanned.occupations.is_empty() && !same_text(&joined(editable), &joined(scanned), min) {
+        out.push("品牌行业或职业(工种)", &joined(editable), &joined(scanned), &scanned.occupations[0].location);
+    }
+
+    if !scanned.units.is_empty() {
+        for unit in &editable.units {
+            if !scanned.units.iter().any(|s| same_text(&unit.text, &s.text, min)) {
+                let location = Location::file(&scanned.path);
+                out.push("依托单位", &unit.text, "扫描件中无此单位", &location);
+            }
+        }
+        for unit in &scanned.units {
+            if !editable.units.iter().any(|e| same_text(&unit.text, &e.text, min)) {
+                out.push("依托单位", "可编辑版中无此单位", &unit.text, &unit.location);
+            }
+        }
+    }
+
+    for (what, a, b) in [("品牌范围", editable.checked_scopes(), scanned.checked_scopes()), ("品牌类型", editable.checked_types(), scanned.checked_types())] {
+        if b.is_empty() {
+            continue;
+        }
+        let (mut a_sorted, mut b_sorted) = (a.clone(), b.clone());
+        a_sorted.sort_unstable();
+        b_sorted.sort_unstable();
+        if a_sorted != b_sorted {
+            let boxes = if what == "品牌范围" { &scanned.scopes } else { &scanned.types };
+            let location = boxes.iter().find(|c| c.checked).map_or_else(|| Location::file(&scanned.path), |c| c.location.clone());
+            out.push(&format!("{what}勾选项"), &a.join("、"), &b.join("、"), &location);
+        }
+    }
+
+    for &year in &ctx.config.rules.round.years {
+        let (Some(a), Some(b)) = (editable.year(year), scanned.year(year)) else { continue };
+        for (label, is_rate, pick) in FIGURES {
+            if let (Some(fa), Some(fb)) = (pick(a), pick(b)) {
+                if let (Some(va), Some(vb)) = (fa.value, fb.value) {
+                    if round9(va) != round9(vb) {
+                        let show = |f: &Figure, v: f64| if is_rate { percent(v) } else { f.text.clone() };
+                        out.push(&format!("{year}年{label}"), &show(fa, va), &show(fb, vb), &fb.location);
+                    }
+                }
+            }
+        }
+    }
+    out.findings
+}
+
+type Pick = fn(&FormYear) -> Option<&Figure>;
+
+const FIGURES: [(&str, bool, Pick); 3] = [
+    ("培训人数", false, |y| y.trainees.as_ref()),
+    ("培训合格率", true, |y| y.pass_rate.as_ref()),
+    ("培训后就业率", true, |y| y.employment_rate.as_ref()),
+];
+
+fn same_text(a: &str, b: &str, min: f64) -> bool {
+    similarity(&normalize(a), &normalize(b)) >= min
+}
+
+struct Differences<'a> {
+    editable: &'a FormData,
+    scanned: &'a FormData,
+    findings: Vec<Finding>,
+}
+
+impl Differences<'_> {
+    fn push(&mut self, what: &str, editable: &str, scanned: &str, location: &Location) {
+        self.findings.push(
+            Finding::new(
+                Code::FormVersionMismatch,
+                format!(
+                    "申报表可编辑版“{}”与盖章扫描版“{}”的“{what}”不一致：可编辑版为“{editable}”，扫描版为“{scanned}”（{}）",
+                    self.editable.path,
+                    self.scanned.path,
+                    location.describe_zh()
+                ),
+                location.clone(),
+            )
+            .expected(editable)
+            .actual(scanned),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::*;
+
+    #[test]
+    fn identical_versions_agree() {
+        assert!(Kit::clean().run(run).is_empty());
+    }
+
+    #[test]
+    fn a_figure_differs() {
+        let mut kit = Kit::clean();
+        let fig = kit.scan_mut().years[1].trainees.as_mut().unwrap();
+        fig.text = "2510人".into();
+        fig.value = Some(2510.0);
+        let findings = kit.run(run);
+        assert_eq!(codes(&findings), ["FORM_VERSION_MISMATCH"]);
+        assert_eq!(findings[0].location.path.as_deref(), Some(FORM_PDF));
+        assert_eq!((findings[0].expected.as_deref(), findings[0].actual.as_deref()), (Some("10人"), Some("2510人")));
+        assert!(findings[0].message.contains("2023年培训人数"));
+    }
+
+    #[test]
+    fn same_rate_written_differently_agrees() {
+        let mut kit = Kit::clean();
+        kit.scan_mut().years[0].pass_rate.as_mut().unwrap().text = "90.0%".into();
+        assert!(kit.run(run).is_empty());
+        kit.scan_mut().years[0].pass_rate.as_mut().unwrap().value = Some(0.905);
+        assert_eq!(kit.run(run)[0].actual.as_deref(), Some("90.5%"));
+    }
+
+    #[test]
+    fn ocr_noise_in_a_unit_name_is_tolerated_but_another_unit_is_not() {
+        let mut kit = Kit::clean();
+        kit.scan_mut().units[0].text = "沈阳市巧螋家政服务有限公司".into();
+        assert!(kit.run(run).is_empty());
+        kit.scan_mut().units[0].text = "大连市海韵家政服务有限公司".into();
+        assert_eq!(codes(&kit.run(run)), ["FORM_VERSION_MISMATCH", "FORM_VERSION_MISMATCH"], "missing one way, extra the other");
+    }
+
+    #[test]
+    fn brand_name_changed() {
+        let mut kit = Kit::clean();
+        kit.scan_mut().brand_name.as_mut().unwrap().text = "沈阳金嫂".into();
+        let findings = kit.run(run);
+        assert_eq!(codes(&findings), ["FORM_VERSION_MISMATCH"]);
+        assert_eq!(findings[0].location.cell.as_deref(), Some("B3"));
+    }
+
+    #[test]
+    fn checked_type_differs_but_unseen_boxes_are_not_compared() {
+        let mut kit = Kit::clean();
+        for b in kit.scan_mut().types.iter_mut() {
+            b.checked = b.label == "行业";
+        }
+        let findings = kit.run(run);
+        assert_eq!(codes(&findings), ["FORM_VERSION_MISMATCH"]);
+        assert_eq!((findings[0].expected.as_deref(), findings[0].actual.as_deref()), (Some("行政区域"), Some("行业")));
+        for b in kit.scan_mut().types.iter_mut() {
+            b.checked = false;
+        }
+        assert!(kit.run(run).is_empty());
+    }
+
+    #[test]
+    fn unread_scan_figure_is_not_compared() {
+        let mut kit = Kit::clean();
+        kit.scan_mut().years[0].employment_rate.as_mut().unwrap().value = None;
+        kit.scan_mut().brand_name = None;
+        assert!(kit.run(run).is_empty());
+    }
+}

@@ -1,0 +1,115 @@
+//! Figures stated in the narratives agree with the form (`NARRATIVE_FIGURE_MISMATCH`):
+//! "2022年培训2150人，合格率86.5%" in the recommendation report or a unit's report must be
+//! what the 申报表 says for that year.
+//!
+//! 附件2 一: the report states "经市局审核确认的培训情况、就业率"; 附件2 三: units "列明主要数据".
+//! Counts must be equal; rates may differ by `tolerances.rate_points` (a narrative rounds).
+//! A unit's own report is compared only when the form names a single unit: with several,
+//! each unit states its own share, not the brand's total.
+
+use crate::extract::Metric;
+use crate::intake::DocKind;
+use crate::report::{Code, Finding};
+
+use super::common::{beyond, count_of, percent, rate_of};
+use super::CheckContext;
+
+pub fn run(ctx: &CheckContext) -> Vec<Finding> {
+    let Some(form) = ctx.extracted.form() else { return Vec::new() };
+    let tolerance = ctx.config.settings.tolerances.rate_points;
+    let single_unit = form.units.len() <= 1;
+    let mut findings = Vec::new();
+    for figure in &ctx.extracted.narrative_figures {
+        let kind = ctx.extracted.files.iter().find(|f| figure.location.path.as_deref() == Some(f.path.as_str())).map(|f| f.kind);
+        if kind == Some(DocKind::UnitMaterial) && !single_unit {
+            continue;
+        }
+        let Some(row) = form.year(figure.year) else { continue };
+        let (reported, stated, differs) = match figure.metric {
+            Metric::Trainees => {
+                let Some(reported) = count_of(row.trainees.as_ref()) else { continue };
+                (reported.to_string(), format!("{}", figure.value.round()), figure.value.round() as u64 != reported)
+            }
+            Metric::PassRate | Metric::EmploymentRate => {
+                let pick = if figure.metric == Metric::PassRate { row.pass_rate.as_ref() } else { row.employment_rate.as_ref() };
+                let Some(reported) = rate_of(pick) else { continue };
+                (percent(reported), percent(figure.value), beyond(figure.value, reported, tolerance))
+            }
+        };
+        if differs {
+            let unit = if figure.metric == Metric::Trainees { "人" } else { "" };
+            findings.push(
+                Finding::new(
+                    Code::NarrativeFigureMismatch,
+                    format!(
+                        "{}写明“{}”，即{}年{}为{stated}{unit}，与申报表“{}”填报的{reported}{unit}不一致",
+                        figure.location.describe_zh(),
+                        figure.sentence.trim(),
+                        figure.year,
+                        figure.metric.label_zh(),
+                        form.path
+                    ),
+                    figure.location.clone(),
+                )
+                .expected(format!("{reported}{unit}"))
+                .actual(format!("{stated}{unit}")),
+            );
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::*;
+    use crate::extract::NarrativeFigure;
+    use crate::report::Location;
+
+    fn stated(kit: &mut Kit, path: &str, metric: Metric, value: f64) {
+        kit.extracted.narrative_figures.push(NarrativeFigure {
+            year: 2022,
+            metric,
+            value,
+            sentence: "2022年培训10人，合格率90%".into(),
+            location: Location::page(path, 2),
+        });
+    }
+
+    #[test]
+    fn agreeing_figures() {
+        let mut kit = Kit::clean();
+        stated(&mut kit, "1.推荐报告.pdf", Metric::Trainees, 10.0);
+        stated(&mut kit, "1.推荐报告.pdf", Metric::PassRate, 0.9);
+        stated(&mut kit, "1.推荐报告.pdf", Metric::EmploymentRate, 0.605);
+        assert!(kit.run(run).is_empty());
+    }
+
+    #[test]
+    fn report_states_another_count() {
+        let mut kit = Kit::clean();
+        stated(&mut kit, "1.推荐报告.pdf", Metric::Trainees, 2150.0);
+        let findings = kit.run(run);
+        assert_eq!(codes(&findings), ["NARRATIVE_FIGURE_MISMATCH"]);
+        assert_eq!(findings[0].location, Location::page("1.推荐报告.pdf", 2));
+        assert_eq!((findings[0].expected.as_deref(), findings[0].actual.as_deref()), (Some("10人"), Some("2150人")));
+    }
+
+    #[test]
+    fn rate_beyond_tolerance() {
+        let mut kit = Kit::clean();
+        stated(&mut kit, "1.推荐报告.pdf", Metric::PassRate, 0.865);
+        assert_eq!(kit.run(run)[0].actual.as_deref(), Some("86.5%"));
+    }
+
+    #[test]
+    fn unit_reports_are_not_compared_when_several_units_share_the_brand() {
+        let mut kit = Kit::clean();
+        let path = format!("{UNIT_DIR}/单位情况报告.pdf");
+        stated(&mut kit, &path, Metric::Trainees, 6.0);
+        assert_eq!(codes(&kit.run(run)), ["NARRATIVE_FIGURE_MISMATCH"], "single unit: its figures are the brand's");
+        let second = kit.form_mut().units[0].clone();
+        kit.form_mut().units.push(second);
+        assert!(kit.run(run).is_empty());
+    }
+}

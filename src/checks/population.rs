@@ -1,0 +1,167 @@
+//! The trainees of one year as the rosters show them, for the consistency checks: each
+//! distinct person (by ID number; by name + phone when the ID is unusable —
+//! [`crate::extract::person_key`]) with whether any of their rows says passed / certified
+//! and when their training ended.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use crate::extract::{person_key, Extracted, PersonRecord, PersonTable, TableKind};
+use crate::report::Location;
+
+use super::common::table_location;
+
+#[derive(Debug, Default, Clone)]
+pub struct Person {
+    /// `Some(true)` when a row says passed or carries a certificate number.
+    pub passed: Option<bool>,
+    /// The latest training end of the person's rows.
+    pub training_end: Option<NaiveDate>,
+}
+
+/// One year's trainees and the tables they came from.
+pub struct Population<'a> {
+    pub year: i32,
+    pub tables: Vec<&'a PersonTable>,
+    pub persons: HashMap<Key<'a>, Person>,
+}
+
+/// A person's identity: exactly [`person_key`]'s (the ID number upper-cased, else name +
+/// phone), but borrowing the ID text instead of formatting a key for each of thousands
+/// of rows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key<'a> {
+    Id(Cow<'a, str>),
+    Other(String),
+}
+
+pub fn key(record: &PersonRecord) -> Key<'_> {
+    match id_text(record) {
+        Some(id) if id.chars().any(char::is_lowercase) => Key::Id(Cow::Owned(id.to_uppercase())),
+        Some(id) => Key::Id(Cow::Borrowed(id)),
+        None => Key::Other(person_key(record)),
+    }
+}
+
+impl<'a> Population<'a> {
+    pub fn of(extracted: &'a Extracted, year: i32) -> Population<'a> {
+        let tables: Vec<&PersonTable> = extracted.tables_for(TableKind::TrainingRoster, year).collect();
+        let mut persons: HashMap<Key, Person> = HashMap::new();
+        for record in tables.iter().flat_map(|t| &t.records) {
+            let person = persons.entry(key(record)).or_default();
+            person.passed = merge_passed(person.passed, passed(record));
+            person.training_end = person.training_end.max(record.training_end);
+        }
+        Population { year, tables, persons }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty()
+    }
+
+    /// Whether any row states a result (passed / failed / a certificate).
+    pub fn states_results(&self) -> bool {
+        self.persons.values().any(|p| p.passed.is_some())
+    }
+
+    pub fn passed(&self) -> usize {
+        self.persons.values().filter(|p| p.passed == Some(true)).count()
+    }
+
+    /// Where a finding about the year's rosters points: the one roster, else `fallback`
+    /// (the form's figure) when the year's persons are spread over several.
+    pub fn location(&self, fallback: Option<&Location>) -> Location {
+        match (self.tables.as_slice(), fallback) {
+            ([one], _) => table_location(one),
+            (_, Some(fallback)) => fallback.clone(),
+            ([first, ..], None) => table_location(first),
+            ([], None) => Location::default(),
+        }
+    }
+
+    /// "文件“a.xlsx” 工作表“Sheet1”、文件“b.xlsx”…" for messages.
+    pub fn tables_zh(&self) -> String {
+        self.tables.iter().map(|t| table_location(t).describe_zh()).collect::<Vec<_>>().join("、")
+    }
+}
+
+/// A row's result: the 考核结果 column, else a certificate number means certified.
+pub fn passed(record: &PersonRecord) -> Option<bool> {
+    match record.passed {
+        Some(p) => Some(p),
+        None if record.certificate.as_deref().is_some_and(|c| !c.trim().is_empty()) => Some(true),
+        None => None,
+    }
+}
+
+fn merge_passed(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        _ => None,
+    }
+}
+
+/// The rows whose identity a falsification check looks at: every roster row, and the
+/// tracking rows of persons no roster lists (a tracking row of a listed trainee repeats
+/// the roster's ID, and one problem is reported once, where the trainee is listed).
+pub fn identity_rows(extracted: &Extracted) -> Vec<(&PersonTable, &PersonRecord)> {
+    let rosters = extracted.tables.iter().filter(|t| t.kind == TableKind::TrainingRoster);
+    let listed = Listed::new(rosters.clone().flat_map(|t| &t.records));
+    let mut rows: Vec<(&PersonTable, &PersonRecord)> = rosters.flat_map(|t| t.records.iter().map(move |r| (t, r))).collect();
+    for table in extracted.tables.iter().filter(|t| t.kind == TableKind::EmploymentTracking) {
+        rows.extend(table.records.iter().filter(|r| !listed.contains(r)).map(|r| (table, r)));
+    }
+    rows
+}
+
+/// The persons a set of rows lists, for "is this tracking row's person in a roster?".
+pub struct Listed<'a>(HashSet<Key<'a>>);
+
+impl<'a> Listed<'a> {
+    pub fn new(records: impl Iterator<Item = &'a PersonRecord>) -> Listed<'a> {
+        Listed(records.map(key).collect())
+    }
+
+    pub fn contains(&self, record: &PersonRecord) -> bool {
+        self.0.contains(&key(record))
+    }
+}
+
+/// The trimmed ID text of a row whose ID is stored as text and not blank.
+fn id_text(record: &PersonRecord) -> Option<&str> {
+    match &record.id {
+        Some(crate::extract::IdCell::Text(id)) if !id.trim().is_empty() => Some(id.trim()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::*;
+    use crate::extract::{distinct_persons, IdCell};
+
+    #[test]
+    fn key_is_the_identity_of_person_key() {
+        let mut records: Vec<PersonRecord> = (0..6).map(|i| person(i + 2, i, 2022)).collect();
+        let mut lower = records[0].clone();
+        lower.id = lower.id.map(|id| match id {
+            IdCell::Text(t) => IdCell::Text(format!(" {} ", t.to_lowercase())),
+            other => other,
+        });
+        records.push(lower);
+        let mut no_id = records[1].clone();
+        no_id.id = None;
+        records.push(no_id.clone());
+        records.push(no_id);
+        let mut lost = records[2].clone();
+        lost.id = Some(IdCell::NumberLostDigits("210102199001011000".into()));
+        records.push(lost);
+        let keys: HashSet<Key> = records.iter().map(key).collect();
+        assert_eq!(keys.len(), distinct_persons(&records));
+        assert_eq!(keys.len(), 8);
+    }
+}

@@ -1,0 +1,419 @@
+//! Official seals on the documents that must carry them: `MISSING_STAMP`,
+//! `STAMP_ISSUER_MISMATCH` and `STAMP_DUPLICATED_IMAGE`.
+//!
+//! 附件2: "一、…推荐报告…加盖市局公章"; "二、辽宁省职业技能培训品牌申报表（附件1），加盖市局公章";
+//! "三、各依托单位…情况…加盖依托单位公章". Whose seal each document kind needs is the
+//! rules file's `[[catalogue]] stamp` ("city_bureau", "unit" or none); the bodies are
+//! `cities[].issuer` (the 14 bureaus and 沈抚示范区党建工作部) and the form's 依托单位.
+//! Only documents that have page images are judged: an editable DOCX/XLSX is never
+//! stamped (七(三) asks for it next to the stamped scan).
+//!
+//! Copies: every two impressions of the dossier are compared (`seals::copies`); real
+//! inkings always differ, so two that are the same image after alignment are flagged.
+//! Two byte-identical files (the same scan put in two folders) are one document, not a
+//! copy, and are not compared with each other.
+
+use crate::config::{City, Config};
+use crate::extract::{Extracted, ExtractedFile};
+use crate::report::{Code, Finding, Location};
+use crate::seals::{copies, read, Seal};
+
+use super::CheckContext;
+
+pub fn check(ctx: &CheckContext) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let expected = Expected::of(ctx.extracted, ctx.config);
+    for file in &ctx.extracted.files {
+        let Some(item) = ctx.config.rules.catalogue.iter().find(|c| c.kind == file.kind.as_str()) else { continue };
+        let whose = match item.stamp.as_str() {
+            "city_bureau" => Whose::CityBureau,
+            "unit" => Whose::Unit,
+            _ => continue,
+        };
+        let Some(last_page) = file.pages.iter().filter(|p| p.width > 0 && p.height > 0).map(|p| p.number).max() else {
+            continue;
+        };
+        let seals: Vec<&Seal> = file.pages.iter().flat_map(|p| p.seals.iter()).collect();
+        if seals.is_empty() {
+            findings.push(missing(file, &item.title, whose, &expected, last_page));
+            continue;
+        }
+        if let Some(finding) = issuer(file, &seals, whose, &expected, ctx.config) {
+            findings.push(finding);
+        }
+    }
+    findings.extend(duplicates(ctx.extracted, ctx.config.settings.seals.duplicate_similarity));
+    findings
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whose {
+    CityBureau,
+    Unit,
+}
+
+/// The bodies whose seals the dossier should carry.
+struct Expected<'a> {
+    /// The recommending city, when the form names it; else every city is possible.
+    city: Option<&'a City>,
+    cities: &'a [City],
+    units: Vec<String>,
+}
+
+impl<'a> Expected<'a> {
+    fn of(extracted: &'a Extracted, config: &'a Config) -> Expected<'a> {
+        let rules = &config.rules;
+        let forms = [extracted.form_editable.as_ref(), extracted.form_scanned.as_ref()];
+        let city = forms
+            .iter()
+            .flatten()
+            .flat_map(|f| [f.applicant.as_ref(), f.brand_name.as_ref()])
+            .flatten()
+            .find_map(|field| rules.city_named_in(&field.text));
+        let mut units: Vec<String> = Vec::new();
+        for form in forms.iter().flatten() {
+            for unit in &form.units {
+                if !units.contains(&unit.text) {
+                    units.push(unit.text.clone());
+                }
+            }
+        }
+        Expected { city, cities: &rules.cities, units }
+    }
+
+    fn bureau_label(&self) -> String {
+        match self.city {
+            Some(city) => city.issuer.clone(),
+            None => "市人力资源和社会保障局".to_string(),
+        }
+    }
+
+    fn label(&self, whose: Whose) -> String {
+        match whose {
+            Whose::CityBureau => format!("{}公章", self.bureau_label()),
+            Whose::Unit if self.units.is_empty() => "依托单位公章".to_string(),
+            Whose::Unit => format!("依托单位公章（{}）", self.units.join("、")),
+        }
+    }
+}
+
+fn missing(file: &ExtractedFile, title: &str, whose: Whose, expected: &Expected, page: u32) -> Finding {
+    let label = expected.label(whose);
+    Finding::new(
+        Code::MissingStamp,
+        format!("文件“{}”（{title}）应加盖{label}，但在各页图像上均未发现公章；应盖章处为第{page}页落款处", file.path),
+        Location::page(&file.path, page),
+    )
+    .expected(format!("加盖{label}"))
+    .actual("未发现公章")
+}
+
+/// How one read seal compares with the body that should have stamped.
+struct Reading<'s> {
+    seal: &'s Seal,
+    /// Score against the expected body (best over the seal's readings).
+    score: f64,
+    /// Another body that the text names clearly better, if any.
+    other: Option<String>,
+}
+
+/// Best score of any of a seal's readings against `name`.
+fn best_score(seal: &Seal, name: &str) -> f64 {
+    seal.readings.iter().chain(seal.text.iter()).map(|r| read::issuer_score(r, name)).fold(0.0, f64::max)
+}
+
+fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, expected: &Expected, config: &Config) -> Option<Finding> {
+    let s = &config.settings.seals;
+    let mut readings = Vec::new();
+    for seal in seals {
+        if seal.text.is_none() && seal.readings.is_empty() {
+            continue;
+        }
+        let reading = match whose {
+            Whose::CityBureau => {
+                // Score against every city's body: a neighbour city's seal differs by two
+                // letters only, so the right city must win, not merely score well.
+                let mut best: Option<(&City, f64)> = None;
+                for city in expected.cities {
+                    let score = best_score(seal, &city.issuer);
+                    if best.is_none_or(|(_, b)| score > b) {
+                        best = Some((city, score));
+                    }
+                }
+                match expected.city {
+                    Some(city) => {
+                        let score = best_score(seal, &city.issuer);
+                        let other = best
+                            .filter(|(c, b)| c.name != city.name && *b >= s.issuer_match && *b > score)
+                            .map(|(c, _)| c.issuer.clone());
+                        Reading { seal, score: if other.is_some() { 0.0 } else { score }, other }
+                    }
+                    None => Reading { seal, score: best.map_or(0.0, |(_, b)| b), other: None },
+                }
+            }
+            Whose::Unit => {
+                if expected.units.is_empty() {
+                    return None;
+                }
+                let score = expected.units.iter().map(|u| best_score(seal, u)).fold(0.0, f64::max);
+                Reading { seal, score, other: None }
+            }
+        };
+        readings.push(reading);
+    }
+    if readings.iter().any(|r| r.score >= s.issuer_match) {
+        return None;
+    }
+    // Only a seal read well and surely enough to name someone else is reported; an
+    // unreadable or worn ring is left to the reviewer's eye (the crop is in the report).
+    let clear = readings
+        .iter()
+        .filter(|r| {
+            let text = r.seal.text.as_deref().unwrap_or("");
+            text.chars().count() >= s.min_read_letters
+                && r.seal.text_confidence >= s.min_read_confidence
+                && (r.other.is_some() || r.score < s.issuer_mismatch)
+        })
+        .min_by(|a, b| a.score.total_cmp(&b.score))?;
+    let text = clear.seal.text.clone().unwrap_or_default();
+    let label = expected.label(whose);
+    let named = match &clear.other {
+        Some(other) if *other != text => format!("（最接近“{other}”）"),
+        _ => String::new(),
+    };
+    Some(
+        Finding::new(
+            Code::StampIssuerMismatch,
+            format!("文件“{}”第{}页的公章印文识别为“{text}”{named}，与应盖的{label}不符，请人工核对盖章单位", file.path, clear.seal.page),
+            Location::page(&file.path, clear.seal.page),
+        )
+        .expected(label)
+        .actual(text),
+    )
+}
+
+/// Pairs of impressions that are one image.
+fn duplicates(extracted: &Extracted, threshold: f64) -> Vec<Finding> {
+    let all: Vec<(&ExtractedFile, &Seal)> = extracted
+        .files
+        .iter()
+        .flat_map(|f| f.pages.iter().flat_map(move |p| p.seals.iter().map(move |s| (f, s))))
+        .filter(|(_, s)| !s.signature.is_empty())
+        .collect();
+    let prepared: Vec<Option<copies::Prepared>> = all.iter().map(|(_, s)| copies::prepare(&s.signature)).collect();
+    let mut findings = Vec::new();
+    for i in 0..all.len() {
+        for j in i + 1..all.len() {
+            let ((fa, a), (fb, b)) = (all[i], all[j]);
+            if fa.path != fb.path && fa.sha256 == fb.sha256 {
+                continue;
+            }
+            let (Some(pa), Some(pb)) = (&prepared[i], &prepared[j]) else { continue };
+            let score = copies::similarity_prepared(pa, pb);
+            if score < threshold {
+                continue;
+            }
+            let (la, lb) = (Location::page(&fa.path, a.page), Location::page(&fb.path, b.page));
+            findings.push(
+                Finding::new(
+                    Code::StampDuplicatedImage,
+                    format!(
+                        "{}的公章与{}的公章印迹几乎完全一致（相似度{:.3}）。同一枚公章每次盖印的墨迹都会不同，两处一致说明其中至少一处是复制粘贴的印章图像",
+                        la.describe_zh(),
+                        lb.describe_zh(),
+                        score
+                    ),
+                    la,
+                )
+                .expected("每次盖章的印迹各不相同")
+                .actual(format!("与{}的印迹一致", lb.describe_zh())),
+            );
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Field, FileMetadata, FormData, FormVersion, Page, TextSource};
+    use crate::intake::{DocKind, Format};
+
+    fn config() -> Config {
+        Config::builtin().expect("built-in config")
+    }
+
+    /// A ring-like signature with pseudo-random ink blotches (`seed` = one inking).
+    fn signature(seed: u64) -> Vec<u8> {
+        let side = copies::SIDE;
+        let c = side as f64 / 2.0;
+        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut out = vec![0u8; side * side];
+        for y in 0..side {
+            for x in 0..side {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let r = ((x as f64 - c).powi(2) + (y as f64 - c).powi(2)).sqrt();
+                let ink = (52.0..58.0).contains(&r) || (r < 40.0 && (x / 6 + y / 9) % 3 == 0);
+                if ink && (state >> 33) % 4 != 0 {
+                    out[y * side + x] = 180;
+                }
+            }
+        }
+        out
+    }
+
+    fn seal(page: u32, text: Option<&str>, sig: Vec<u8>) -> Seal {
+        Seal {
+            page,
+            bbox: [800, 1300, 250, 250],
+            confidence: 0.95,
+            text: text.map(str::to_string),
+            text_confidence: if text.is_some() { 0.9 } else { 0.0 },
+            readings: text.map(str::to_string).into_iter().collect(),
+            crop_png: Vec::new(),
+            signature: sig,
+            centre: [925.0, 1425.0],
+            radii: [125.0, 125.0],
+        }
+    }
+
+    fn page(number: u32, width: u32, seals: Vec<Seal>) -> Page {
+        Page { number, text: String::new(), source: TextSource::Ocr, confidence: Some(0.9), words: Vec::new(), width, height: width * 1414 / 1000, seals }
+    }
+
+    fn file(path: &str, kind: DocKind, format: Format, pages: Vec<Page>) -> ExtractedFile {
+        ExtractedFile {
+            path: path.to_string(),
+            sha256: crate::intake::sha256_hex(path.as_bytes()),
+            format,
+            kind,
+            classified_by: Vec::new(),
+            pages,
+            sheets: Vec::new(),
+            metadata: FileMetadata::default(),
+            unreadable: None,
+        }
+    }
+
+    fn field(text: &str) -> Field {
+        Field { text: text.to_string(), location: Location::file("申报表.docx") }
+    }
+
+    fn form() -> FormData {
+        FormData {
+            path: "申报表.docx".into(),
+            version: FormVersion::Editable,
+            applicant: Some(field("沈阳市人力资源和社会保障局")),
+            brand_name: Some(field("沈阳月嫂")),
+            scopes: Vec::new(),
+            types: Vec::new(),
+            occupations: Vec::new(),
+            units: vec![field("沈阳阳光家政服务职业培训学校")],
+            years: Vec::new(),
+            summary: None,
+        }
+    }
+
+    fn run(files: Vec<ExtractedFile>) -> Vec<Finding> {
+        let extracted = Extracted { files, form_editable: Some(form()), ..Extracted::default() };
+        let config = config();
+        let ctx = CheckContext { extracted: &extracted, config: &config, received_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 22).unwrap() };
+        check(&ctx)
+    }
+
+    #[test]
+    fn unstamped_scanned_report_is_missing_its_stamp_on_the_last_page() {
+        let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![]), page(2, 1654, vec![])])]);
+        insta::assert_json_snapshot!(findings);
+    }
+
+    #[test]
+    fn editable_form_is_never_expected_to_carry_a_seal() {
+        let findings = run(vec![file("申报表.docx", DocKind::ApplicationForm, Format::Docx, vec![page(1, 0, vec![])])]);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn roster_needs_no_seal() {
+        let findings = run(vec![file("名单.pdf", DocKind::TrainingRoster, Format::Pdf, vec![page(1, 1654, vec![])])]);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn the_right_bureau_read_with_ocr_noise_passes() {
+        let pages = vec![page(1, 1654, vec![seal(1, Some("口沈阳市人力资漂和社会保障局"), signature(1))])];
+        let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, pages)]);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn a_neighbouring_citys_bureau_is_a_mismatch() {
+        let pages = vec![page(1, 1654, vec![seal(1, Some("大连市人力资源和社会保障局"), signature(1))])];
+        let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, pages)]);
+        insta::assert_json_snapshot!(findings);
+    }
+
+    #[test]
+    fn a_training_school_stamping_the_report_is_a_mismatch() {
+        let pages = vec![page(1, 1654, vec![seal(1, Some("沈阳阳光家政服务职业培训学校"), signature(1))])];
+        let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, pages)]);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, Code::StampIssuerMismatch);
+    }
+
+    #[test]
+    fn an_unreadable_ring_is_not_called_a_mismatch() {
+        let pages = vec![page(1, 1654, vec![seal(1, Some("口人"), signature(1)), seal(1, None, signature(2))])];
+        let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, pages)]);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn a_garbled_low_confidence_reading_is_not_called_a_mismatch() {
+        let mut worn = seal(1, Some("这中产估力忠市稳夫会充员"), signature(1));
+        worn.text_confidence = 0.25;
+        let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![worn])])]);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn any_of_the_readings_may_match() {
+        let mut s = seal(1, Some("这时产人力贵宙克让会所多届"), signature(1));
+        s.readings = vec![s.text.clone().unwrap(), "沈阳市人力资源和社会保障局".into()];
+        let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![s])])]);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn unit_materials_are_matched_against_the_forms_units() {
+        let good = vec![page(1, 1654, vec![seal(1, Some("沈阳阳光家政服务职业培训学挍"), signature(1))])];
+        let bad = vec![page(1, 1654, vec![seal(1, Some("锦州市职业技能培训中心"), signature(2))])];
+        let findings = run(vec![
+            file("依托单位/阳光.pdf", DocKind::UnitMaterial, Format::Pdf, good),
+            file("依托单位/其他.pdf", DocKind::UnitMaterial, Format::Pdf, bad),
+        ]);
+        assert_eq!(findings.iter().map(|f| (f.code, f.location.path.as_deref())).collect::<Vec<_>>(), vec![(Code::StampIssuerMismatch, Some("依托单位/其他.pdf"))]);
+    }
+
+    #[test]
+    fn a_pasted_seal_is_flagged_with_both_places_and_re_inkings_are_not() {
+        let sig = signature(7);
+        let files = vec![
+            file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![seal(1, Some("沈阳市人力资源和社会保障局"), sig.clone())])]),
+            file("申报表.pdf", DocKind::ApplicationForm, Format::Pdf, vec![page(1, 1654, vec![]), page(2, 1654, vec![seal(2, Some("沈阳市人力资源和社会保障局"), sig)])]),
+            file("附件.pdf", DocKind::OtherEvidence, Format::Pdf, vec![page(1, 1654, vec![seal(1, Some("沈阳市人力资源和社会保障局"), signature(8))])]),
+        ];
+        let findings = run(files);
+        insta::assert_json_snapshot!(findings);
+    }
+
+    #[test]
+    fn one_scan_filed_twice_is_not_a_copy() {
+        let sig = signature(7);
+        let mut a = file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![seal(1, Some("沈阳市人力资源和社会保障局"), sig.clone())])]);
+        let mut b = file("备份/推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![seal(1, Some("沈阳市人力资源和社会保障局"), sig)])]);
+        a.sha256 = "same".into();
+        b.sha256 = "same".into();
+        assert!(run(vec![a, b]).is_empty());
+    }
+}

@@ -1,0 +1,234 @@
+//! Each 依托单位 named in the form has materials of its own (`MISSING_UNIT_MATERIALS`), and
+//! no unit submitted materials without being named in the form (`UNIT_LIST_MISMATCH`).
+//!
+//! 附件2 三: "各依托单位培训、就业、人才培养、工作特色等情况，重点写明前 2 个自然年度工作开展
+//! 情况，列明主要数据，附培训人员名单和就业跟踪情况表等…加盖依托单位公章。"
+//!
+//! A unit's materials are the `unit_material` files whose path, text (first pages) or seal
+//! text names it. Names are compared on their distinctive part: the unit name without the
+//! city and without the generic words of `[matching].unit_generic_words` (有限公司, 培训学校…),
+//! found as a run of at least `tolerances.unit_match_min_similarity` of its characters —
+//! so "巧嫂家政/" names 沈阳市巧嫂家政服务有限公司, and one OCR error does not hide a unit.
+
+use crate::config::Config;
+use crate::extract::ExtractedFile;
+use crate::intake::DocKind;
+use crate::report::{Code, Finding, Location};
+
+use super::common::{longest_common_run, normalize};
+use super::CheckContext;
+
+/// How many pages of a file are searched for a unit's name (it is on the first ones).
+const PAGES_SEARCHED: usize = 3;
+
+pub fn run(ctx: &CheckContext) -> Vec<Finding> {
+    let materials: Vec<&ExtractedFile> = ctx.extracted.files_of(DocKind::UnitMaterial).collect();
+    let required = ctx.config.rules.catalogue.iter().any(|item| item.kind == "unit_material" && item.required);
+    let units = ctx.extracted.form().map(|form| form.units.as_slice()).unwrap_or_default();
+    let units: Vec<_> = units.iter().filter(|u| !u.text.trim().is_empty()).collect();
+
+    if materials.is_empty() && required {
+        let named: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+        let mut findings = Vec::new();
+        if named.is_empty() {
+            findings.push(
+                Finding::new(
+                    Code::MissingUnitMaterials,
+                    "申报材料中未找到任何依托单位材料（附件2第3项：各依托单位培训、就业等情况，加盖依托单位公章）",
+                    Location::default(),
+                )
+                .expected("依托单位材料")
+                .actual("未提交"),
+            );
+        }
+        for unit in units {
+            findings.push(missing(unit));
+        }
+        return findings;
+    }
+
+    let haystacks: Vec<(&ExtractedFile, String)> = materials.iter().map(|f| (*f, haystack(f))).collect();
+    let keys: Vec<UnitKey> = units.iter().map(|u| UnitKey::new(&u.text, ctx.config)).collect();
+    let threshold = ctx.config.settings.tolerances.unit_match_min_similarity;
+
+    let mut findings = Vec::new();
+    for (unit, key) in units.iter().zip(&keys) {
+        if !haystacks.iter().any(|(_, hay)| key.found_in(hay, threshold)) {
+            findings.push(missing(unit));
+        }
+    }
+    if keys.is_empty() {
+        return findings;
+    }
+    let listed: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+    for (file, hay) in &haystacks {
+        // An unreadable file says nothing about whose it is: FILE_UNREADABLE covers it.
+        if file.unreadable.is_some() || file.pages.iter().all(|p| p.text.trim().is_empty()) && !has_folder(&file.path) {
+            continue;
+        }
+        if keys.iter().any(|key| key.found_in(hay, threshold)) {
+            continue;
+        }
+        let sealed_by: Vec<&str> = file.pages.iter().flat_map(|p| &p.seals).filter_map(|s| s.text.as_deref()).collect();
+        let seal_note = if sealed_by.is_empty() { String::new() } else { format!("（材料所盖印章：{}）", sealed_by.join("、")) };
+        findings.push(
+            Finding::new(
+                Code::UnitListMismatch,
+                format!(
+                    "依托单位材料“{}”未对应申报表所列的任何依托单位{seal_note}；申报表所列依托单位为：{}",
+                    file.path,
+                    listed.join("、")
+                ),
+                Location::file(&file.path),
+            )
+            .expected(listed.join("、"))
+            .actual(if sealed_by.is_empty() { file.path.clone() } else { sealed_by.join("、") }),
+        );
+    }
+    findings
+}
+
+fn missing(unit: &crate::extract::Field) -> Finding {
+    Finding::new(
+        Code::MissingUnitMaterials,
+        format!(
+            "申报表所列依托单位“{}”（{}）没有自己的材料：未找到文件名、内容或印章提及该单位的依托单位材料（附件2第3项，应加盖依托单位公章）",
+            unit.text,
+            unit.location.describe_zh()
+        ),
+        unit.location.clone(),
+    )
+    .expected(format!("“{}”的依托单位材料", unit.text))
+    .actual("未找到")
+}
+
+fn has_folder(path: &str) -> bool {
+    path.contains('/')
+}
+
+/// Where a unit's name is looked for: the path, the first pages and their seals' text.
+fn haystack(file: &ExtractedFile) -> String {
+    let mut text = file.path.clone();
+    for page in file.pages.iter().take(PAGES_SEARCHED) {
+        text.push(' ');
+        text.push_str(&page.text);
+    }
+    for seal in file.pages.iter().flat_map(|p| &p.seals) {
+        if let Some(seal_text) = &seal.text {
+            text.push(' ');
+            text.push_str(seal_text);
+        }
+    }
+    normalize(&text)
+}
+
+/// A unit's name, normalised, and its distinctive part.
+struct UnitKey {
+    full: String,
+    core: String,
+}
+
+impl UnitKey {
+    fn new(name: &str, config: &Config) -> UnitKey {
+        let full = normalize(name);
+        let mut removable: Vec<String> = config.rules.matching.unit_generic_words.iter().map(|w| normalize(w)).collect();
+        for city in &config.rules.cities {
+            removable.push(normalize(&city.name));
+            removable.extend(city.short.iter().filter(|s| s.chars().count() >= 2).map(|s| normalize(s)));
+        }
+        // Longest first, so 有限责任公司 goes before 公司.
+        removable.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let mut core = full.clone();
+        for word in removable.iter().filter(|w| !w.is_empty()) {
+            core = core.replace(word.as_str(), "");
+        }
+        if core.chars().count() < 2 {
+            core = full.clone();
+        }
+        UnitKey { full, core }
+    }
+
+    fn found_in(&self, haystack: &str, min_share: f64) -> bool {
+        if self.full.is_empty() || haystack.contains(&self.full) || haystack.contains(&self.core) {
+            return true;
+        }
+        let len = self.core.chars().count();
+        let needed = ((len as f64 * min_share).ceil() as usize).max(2);
+        longest_common_run(&self.core, haystack) >= needed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::*;
+    use crate::intake::Format;
+
+    fn second_unit(kit: &mut Kit, name: &str) {
+        let location = kit.form_mut().units[0].location.clone();
+        kit.form_mut().units.push(crate::extract::Field { text: name.into(), location: Location { cell: Some("B8".into()), ..location } });
+    }
+
+    #[test]
+    fn clean_dossier_has_materials_for_its_unit() {
+        assert!(Kit::clean().run(run).is_empty());
+    }
+
+    #[test]
+    fn unit_without_materials_is_reported_at_its_form_cell() {
+        let mut kit = Kit::clean();
+        second_unit(&mut kit, "沈阳市金牌职业培训学校");
+        let findings = kit.run(run);
+        assert_eq!(codes(&findings), ["MISSING_UNIT_MATERIALS"]);
+        assert_eq!(findings[0].location.cell.as_deref(), Some("B8"));
+        assert!(findings[0].message.contains("沈阳市金牌职业培训学校"));
+    }
+
+    #[test]
+    fn folder_with_short_name_counts_as_the_units_materials() {
+        let mut kit = Kit::clean();
+        second_unit(&mut kit, "沈阳市金牌职业培训学校");
+        kit.extracted.files.push(file("3.依托单位材料/金牌培训/情况.pdf", Format::Pdf, DocKind::UnitMaterial));
+        assert!(kit.run(run).is_empty());
+    }
+
+    #[test]
+    fn ocr_error_in_the_text_does_not_hide_the_unit() {
+        let mut kit = Kit::clean();
+        kit.extracted.files.retain(|f| f.kind != DocKind::UnitMaterial);
+        kit.extracted.files.push(with_text(file("scan0003.pdf", Format::Pdf, DocKind::UnitMaterial), "沈阳市巧螋家政服务有限公司工作情况"));
+        assert!(kit.run(run).is_empty());
+    }
+
+    #[test]
+    fn materials_of_an_unlisted_unit_are_a_list_mismatch() {
+        let mut kit = Kit::clean();
+        kit.extracted.files.push(with_text(
+            file("3.依托单位材料/大连海韵职业技能培训学校/情况.pdf", Format::Pdf, DocKind::UnitMaterial),
+            "大连海韵职业技能培训学校2022年培训工作情况",
+        ));
+        let findings = kit.run(run);
+        assert_eq!(codes(&findings), ["UNIT_LIST_MISMATCH"]);
+        assert_eq!(findings[0].location.path.as_deref(), Some("3.依托单位材料/大连海韵职业技能培训学校/情况.pdf"));
+    }
+
+    #[test]
+    fn no_unit_materials_at_all() {
+        let mut kit = Kit::clean();
+        kit.extracted.files.retain(|f| f.kind != DocKind::UnitMaterial);
+        assert_eq!(codes(&kit.run(run)), ["MISSING_UNIT_MATERIALS"]);
+        kit.extracted.form_editable = None;
+        kit.extracted.form_scanned = None;
+        let findings = kit.run(run);
+        assert_eq!(codes(&findings), ["MISSING_UNIT_MATERIALS"]);
+        assert!(findings[0].location.path.is_none());
+    }
+
+    #[test]
+    fn generic_words_alone_do_not_match_another_unit() {
+        let config = crate::config::Config::builtin().unwrap();
+        let key = UnitKey::new("沈阳市金牌职业培训学校", &config);
+        assert_eq!(key.core, "金牌");
+        assert!(!key.found_in(&normalize("3.依托单位材料/沈阳市巧嫂职业培训学校/情况.pdf"), 0.6));
+    }
+}

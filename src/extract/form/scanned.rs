@@ -1,0 +1,362 @@
+//! The 申报表 from its stamped scan: the OCR word boxes of the page (`Page.words`).
+//!
+//! Words are grouped into visual rows by vertical overlap (Tesseract's own line numbers
+//! split one table row into several blocks), each row read left to right without
+//! spaces. Labels are found in rows by `[form.labels]`; a value is what follows its label
+//! in the row; the label column's right edge bounds the content of rows without a label
+//! (a label centred in a merged cell shares its row with only one of its value rows).
+//! Option rows are read for checkbox glyphs (☑ ■ √ ticked, ☐ □ 口 empty); the 培训情况
+//! figures are assigned to the year column whose header is nearest horizontally.
+//!
+//! Not done here: deciding a box from the pixels (the page image is not kept in the
+//! extracted model). A box Tesseract reads as neither glyph falls back to "not ticked".
+
+use crate::config::Rules;
+use crate::domain::compact;
+use crate::extract::{ExtractedFile, FormData, FormVersion, FormYear, Page, Word};
+use crate::report::Location;
+
+use super::{
+    clean_applicant, count_figure, empty_form, field, labels, rate_figure, read_boxes, split_occupations, strip_hints, unit_name, year_in,
+};
+
+#[derive(Debug, Clone)]
+struct Token {
+    text: String,
+    x0: u32,
+    x1: u32,
+}
+
+#[derive(Debug, Clone)]
+struct Row {
+    y0: u32,
+    y1: u32,
+    tokens: Vec<Token>,
+}
+
+impl Row {
+    fn text(&self) -> String {
+        self.tokens.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    fn text_right_of(&self, x: u32) -> String {
+        self.tokens.iter().filter(|t| (t.x0 + t.x1) / 2 > x).map(|t| t.text.as_str()).collect()
+    }
+
+    /// Where a label starts and ends in the row: (byte end in `text()`, x of its right edge).
+    fn find(&self, label: &str) -> Option<(usize, u32)> {
+        let text = self.text();
+        let start = text.find(label)?;
+        let end = start + label.len();
+        // The right edge of the last token the label reaches into.
+        let mut offset = 0;
+        let mut x = 0;
+        for t in &self.tokens {
+            if offset < end {
+                x = t.x1;
+            }
+            offset += t.text.len();
+        }
+        Some((end, x))
+    }
+}
+
+/// Groups words into visual rows: a word joins the row it overlaps vertically by at
+/// least half of the smaller height.
+fn rows(words: &[Word]) -> Vec<Row> {
+    let mut sorted: Vec<&Word> = words.iter().filter(|w| !w.text.trim().is_empty()).collect();
+    sorted.sort_by_key(|w| w.bbox[1] + w.bbox[3] / 2);
+    let mut rows: Vec<Row> = Vec::new();
+    for w in sorted {
+        let (y0, y1) = (w.bbox[1], w.bbox[1] + w.bbox[3]);
+        let token = Token { text: compact(&w.text), x0: w.bbox[0], x1: w.bbox[0] + w.bbox[2] };
+        let joined = rows.iter_mut().rev().take(3).find(|r| {
+            let overlap = r.y1.min(y1) as i64 - r.y0.max(y0) as i64;
+            overlap * 2 >= (r.y1 - r.y0).min(y1 - y0) as i64
+        });
+        match joined {
+            Some(r) => {
+                r.y0 = r.y0.min(y0);
+                r.y1 = r.y1.max(y1);
+                r.tokens.push(token);
+            }
+            None => rows.push(Row { y0, y1, tokens: vec![token] }),
+        }
+    }
+    for r in &mut rows {
+        r.tokens.sort_by_key(|t| t.x0);
+    }
+    rows.sort_by_key(|r| r.y0);
+    rows
+}
+
+/// The row whose label-column text shares most characters with one of `labels` (at
+/// least 60% of the label's characters and three of them), for labels OCR garbled.
+fn fuzzy_find(rows: &[Row], labels: &[String], label_edge: u32) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (i, row) in rows.iter().enumerate() {
+        let text: String = row.tokens.iter().filter(|t| (t.x0 + t.x1) / 2 <= label_edge).map(|t| t.text.as_str()).collect();
+        if text.is_empty() {
+            continue;
+        }
+        for label in labels {
+            let mut pool: Vec<char> = text.chars().collect();
+            let mut hits = 0;
+            for c in label.chars() {
+                if let Some(k) = pool.iter().position(|p| *p == c) {
+                    pool.remove(k);
+                    hits += 1;
+                }
+            }
+            let score = hits as f64 / label.chars().count().max(1) as f64;
+            if hits >= 3 && score >= 0.6 && best.is_none_or(|(_, b)| score > b) {
+                best = Some((i, score));
+            }
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// The first row holding one of `labels`, with the label's end and right edge.
+fn find(rows: &[Row], labels: &[String]) -> Option<(usize, usize, u32)> {
+    rows.iter().enumerate().find_map(|(i, r)| labels.iter().find_map(|l| r.find(l)).map(|(end, x)| (i, end, x)))
+}
+
+fn after(row: &Row, end: usize) -> String {
+    row.text().get(end..).unwrap_or("").trim_start_matches([':', '：']).to_string()
+}
+
+/// The page's skew as dy/dx, from the year headers ("2022 年 … 2023 年" lie on one
+/// printed line): a scanner feeds paper a little askew, and over a table's width a few
+/// pixels per hundred move a figure into the next row.
+fn skew(words: &[Word]) -> f64 {
+    let years: Vec<&Word> = words.iter().filter(|w| compact(&w.text).chars().count() <= 6 && year_in(&w.text).is_some()).collect();
+    let mut slopes = Vec::new();
+    for a in &years {
+        for b in &years {
+            let dx = b.bbox[0] as f64 - a.bbox[0] as f64;
+            let dy = (b.bbox[1] + b.bbox[3] / 2) as f64 - (a.bbox[1] + a.bbox[3] / 2) as f64;
+            if dx > 200.0 && dy.abs() < 2.0 * a.bbox[3].max(b.bbox[3]) as f64 {
+                slopes.push(dy / dx);
+            }
+        }
+    }
+    slopes.sort_by(f64::total_cmp);
+    slopes.get(slopes.len() / 2).copied().filter(|s| s.abs() < 0.1).unwrap_or(0.0)
+}
+
+/// Words with their y moved by the skew, so that a printed line has one y.
+fn deskewed(words: &[Word]) -> Vec<Word> {
+    let slope = skew(words);
+    if slope == 0.0 {
+        return words.to_vec();
+    }
+    words
+        .iter()
+        .map(|w| {
+            let mut w = w.clone();
+            let y = w.bbox[1] as f64 - slope * w.bbox[0] as f64;
+            w.bbox[1] = y.max(0.0).round() as u32;
+            w
+        })
+        .collect()
+}
+
+pub fn read(file: &ExtractedFile, rules: &Rules) -> Option<FormData> {
+    let main_labels = ["brand_name", "scope", "type", "occupations", "units", "training", "trainees", "pass_rate", "employment_rate"];
+    // The page with the most labels is the form's first page.
+    let (page, page_rows) = file
+        .pages
+        .iter()
+        .map(|p| (p, rows(&deskewed(&p.words))))
+        .max_by_key(|(_, rs)| main_labels.iter().filter(|f| find(rs, &labels(rules, f)).is_some()).count())?;
+    let hits = main_labels.iter().filter(|f| find(&page_rows, &labels(rules, f)).is_some()).count();
+    if hits < 2 {
+        return None;
+    }
+    Some(read_page(file, page, &page_rows, rules))
+}
+
+fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> FormData {
+    let loc = || Location::page(&file.path, page.number);
+    let mut form = empty_form(file, FormVersion::Scanned);
+    let exact = |field: &str| find(rows, &labels(rules, field));
+
+    // The label column's right edge: the widest of the first-column labels found.
+    let column_labels = ["brand_name", "scope", "type", "occupations", "units", "training", "summary"];
+    let label_edge = column_labels.iter().filter_map(|f| exact(f).map(|(_, _, x)| x)).max().unwrap_or(0);
+    // A first-column label OCR garbled or interleaved with its second line
+    // ("品牌取业(行业工种或") is found by the characters it shares with the label.
+    let fuzzy: Vec<(&str, usize)> = if label_edge > 0 {
+        column_labels.iter().filter(|f| exact(f).is_none()).filter_map(|f| fuzzy_find(rows, &labels(rules, f), label_edge).map(|i| (*f, i))).collect()
+    } else {
+        Vec::new()
+    };
+    let at = |field: &str| exact(field).or_else(|| fuzzy.iter().find(|(f, _)| *f == field).map(|&(_, i)| (i, 0, label_edge)));
+
+    if let Some((i, end, _)) = at("applicant") {
+        form.applicant = field(&clean_applicant(&after(&rows[i], end)), loc());
+    }
+    // A value is what lies right of the label column (OCR scatters a two-line label's
+    // words over the value's row); without a column edge, what follows the label.
+    let label_rows: Vec<usize> = ["brand_name", "scope", "type", "occupations", "units", "training", "summary", "recommendation"].iter().filter_map(|f| at(f).map(|(i, _, _)| i)).collect();
+    // The value and the row it was read on.
+    let value_at = |i: usize, end: usize| -> (String, usize) {
+        let own = if label_edge > 0 { rows[i].text_right_of(label_edge) } else { after(&rows[i], end) };
+        if !own.is_empty() || label_edge == 0 {
+            return (own, i);
+        }
+        // A two-line label: the value sits on the row of the label's other line.
+        [i + 1, i.wrapping_sub(1)]
+            .into_iter()
+            .filter(|&j| j < rows.len() && !label_rows.contains(&j))
+            .map(|j| (rows[j].text_right_of(label_edge), j))
+            .find(|(t, _)| !t.is_empty())
+            .unwrap_or((String::new(), i))
+    };
+    let value_of = |i: usize, end: usize| value_at(i, end).0;
+    if let Some((i, end, _)) = at("brand_name") {
+        form.brand_name = field(&strip_hints(&value_of(i, end), rules), loc());
+    }
+
+    let occupation_row = at("occupations").map(|(i, _, _)| i);
+    let header_row = rows.iter().position(|r| {
+        let t = r.text();
+        t.contains("年份") || r.tokens.iter().filter(|tok| year_in(&tok.text).is_some()).count() >= 2
+    });
+
+    // Options: scope rows hold a scope option; type rows lie between the scopes and the
+    // occupation row (行业/企业/其他 also appear elsewhere on the form).
+    let scope_rows: Vec<usize> = (0..rows.len()).filter(|&i| rules.form.scopes.iter().any(|o| rows[i].text().contains(&compact(o)))).collect();
+    let scope_texts: Vec<(String, Location)> = scope_rows.iter().map(|&i| (rows[i].text_right_of(label_edge), loc())).collect();
+    form.scopes = read_boxes(&scope_texts, &rules.form.scopes, true);
+    let type_from = scope_rows.last().map_or(0, |i| i + 1);
+    let type_to = occupation_row.or(header_row).unwrap_or(rows.len());
+    let type_texts: Vec<(String, Location)> = (type_from..type_to.max(type_from))
+        .map(|i| (rows[i].text_right_of(label_edge), loc()))
+        .filter(|(t, _)| rules.form.types.iter().any(|o| t.contains(&compact(o))))
+        .collect();
+    form.types = read_boxes(&type_texts, &rules.form.types, true);
+
+    let mut units_from = occupation_row;
+    if let Some(i) = occupation_row {
+        let (_, end, _) = at("occupations").unwrap_or((i, 0, 0));
+        let (mut value, used) = value_at(i, end);
+        units_from = Some(i.max(used));
+        value = value.trim_start_matches("(工种)").trim_start_matches("工种)").trim_start_matches([')', '）', '(', '.', ',', ':']).to_string();
+        for occupation in split_occupations(&strip_hints(&value, rules)) {
+            form.occupations.extend(field(&occupation, loc()));
+        }
+    }
+
+    // Units: the numbered rows between the occupation row and the year header.
+    if let (Some(from), Some(to)) = (units_from, header_row) {
+        let unit_labels = labels(rules, "units");
+        for row in &rows[from + 1..to.max(from + 1)] {
+            // OCR often drops the dot after a unit's number: a leading token of digits
+            // alone is the number.
+            let number = row.tokens.iter().find(|t| (t.x0 + t.x1) / 2 > label_edge).filter(|t| t.text.chars().count() <= 3 && t.text.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '、' | ',')));
+            let mut text: String = row.tokens.iter().filter(|t| (t.x0 + t.x1) / 2 > label_edge && !number.is_some_and(|n| std::ptr::eq(n, *t))).map(|t| t.text.as_str()).collect();
+            for l in &unit_labels {
+                text = text.replacen(l.as_str(), "", 1);
+            }
+            let text = strip_hints(&text, rules);
+            let text = text.trim_start_matches(['.', ',', '、', ';', ':', '。']);
+            // An organisation's name has at least four characters; shorter is OCR noise
+            // from an empty numbered line ("3;", "主").
+            if let Some(name) = unit_name(text).filter(|n| n.chars().count() >= 4) {
+                form.units.extend(field(&name, loc()));
+            }
+        }
+    }
+
+    if let Some(h) = header_row {
+        form.years = years(rows, h, rules, &loc);
+    }
+
+    let recommendation = at("recommendation").map(|(i, _, _)| i).unwrap_or(rows.len());
+    if let Some((i, end, _)) = at("summary") {
+        let after_metrics = at("employment_rate").map_or(i, |(e, _, _)| e + 1).min(i);
+        let mut text = after(&rows[i], end);
+        for row in rows.iter().take(recommendation).skip(after_metrics) {
+            if !std::ptr::eq(row, &rows[i]) {
+                text.push_str(&row.text_right_of(label_edge));
+            }
+        }
+        form.summary = field(&strip_hints(&text, rules), loc());
+    }
+    form
+}
+
+/// Tesseract reads a printed % after decimals as g/o/°/9 ("87.0g"): a figure with
+/// decimals in a rate cell ending so is a percentage.
+fn ocr_percent(text: &str) -> String {
+    let c = compact(text);
+    if let Some(number) = c.strip_suffix(['g', 'o', '°', 'G']) {
+        if number.contains('.') && number.parse::<f64>().is_ok_and(|v| v <= 100.0) {
+            return format!("{number}%");
+        }
+    }
+    c
+}
+
+/// Year columns from the header row; each metric row's tokens go to the nearest column.
+fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location) -> Vec<FormYear> {
+    let mut columns: Vec<(i32, u32)> =
+        rows[header].tokens.iter().filter_map(|t| year_in(&t.text).map(|y| (y, (t.x0 + t.x1) / 2))).collect();
+    if columns.is_empty() {
+        return Vec::new();
+    }
+    columns.dedup_by_key(|c| c.0);
+    let mut out: Vec<FormYear> = columns.iter().map(|(y, _)| FormYear { year: *y, trainees: None, pass_rate: None, employment_rate: None }).collect();
+    for metric in ["trainees", "pass_rate", "employment_rate"] {
+        let ls = labels(rules, metric);
+        let Some((i, _, label_x)) = rows.iter().enumerate().skip(header + 1).find_map(|(i, r)| ls.iter().find_map(|l| r.find(l)).map(|(e, x)| (i, e, x)))
+        else {
+            continue;
+        };
+        let mut texts: Vec<String> = vec![String::new(); columns.len()];
+        for t in rows[i].tokens.iter().filter(|t| t.x0 >= label_x) {
+            let xc = (t.x0 + t.x1) / 2;
+            if let Some((k, _)) = columns.iter().enumerate().min_by_key(|(_, (_, cx))| cx.abs_diff(xc)) {
+                texts[k].push_str(&t.text);
+            }
+        }
+        for (k, text) in texts.into_iter().enumerate() {
+            if text.is_empty() {
+                continue;
+            }
+            match metric {
+                "trainees" => out[k].trainees = Some(count_figure(&text, loc())),
+                "pass_rate" => out[k].pass_rate = Some(rate_figure(&ocr_percent(&text), loc())),
+                _ => out[k].employment_rate = Some(rate_figure(&ocr_percent(&text), loc())),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(text: &str, x: u32, y: u32, width: u32) -> Word {
+        Word { text: text.into(), bbox: [x, y, width, 30], confidence: 0.9, line: 0 }
+    }
+
+    #[test]
+    fn ocr_percent_signs() {
+        assert_eq!(ocr_percent("87.0g"), "87.0%");
+        assert_eq!(ocr_percent("86.2%"), "86.2%");
+        assert_eq!(ocr_percent("2150"), "2150");
+    }
+
+    #[test]
+    fn rows_group_by_overlap_and_read_left_to_right() {
+        let words = vec![w("名称", 160, 102, 60), w("品牌", 100, 100, 60), w("沈阳", 400, 98, 60), w("下一行", 100, 200, 90)];
+        let rs = rows(&words);
+        assert_eq!(rs.len(), 2);
+        assert_eq!(rs[0].text(), "品牌名称沈阳");
+        assert_eq!(rs[0].find("品牌名称"), Some(("品牌名称".len(), 220)));
+    }
+}

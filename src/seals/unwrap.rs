@@ -1,0 +1,154 @@
+//! Unwrapping a seal's text band into a straight strip: a polar transform around the
+//! fitted centre (an elliptic one for ovals), so the curved lettering becomes one line
+//! that an ordinary line recogniser reads.
+//!
+//! The body's name runs clockwise along the upper arc with the letters' tops pointing
+//! outward ([`Direction::Clockwise`]): sweeping the angle clockwise with the outer radius
+//! at the top row gives upright letters left to right. Some seals carry a second line
+//! along the lower arc, read counter-clockwise with tops inward ([`Direction::CounterClockwise`]).
+
+use image::{GrayImage, Luma, RgbImage};
+
+use super::detect::{redness, Found};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Upper arc, clockwise, tops outward (the body's name).
+    Clockwise,
+    /// Lower arc, counter-clockwise, tops inward.
+    CounterClockwise,
+}
+
+/// Geometry of the band, as fractions of the outer ring's radius.
+const INNER: f64 = 0.45;
+const OUTER: f64 = 0.9;
+/// Angular extent unwrapped, centred on the top (or the bottom), in degrees.
+const SPAN_DEG: f64 = 300.0;
+/// Height in pixels the letters get in the strip (what Tesseract reads best).
+const LETTER_PX: f64 = 44.0;
+/// Letters take about this share of the radius on a seal.
+const LETTER_SHARE: f64 = 0.3;
+
+/// How redness becomes darkness in a strip: (white below, black above) as multiples of
+/// the segmentation threshold. Worn ink reads better with a low black point, clean ink
+/// with a high one; the reader tries them in this order.
+pub const CONTRASTS: [(f64, f64); 3] = [(0.5, 2.0), (0.3, 1.2), (1.0, 3.0)];
+
+/// The text band of `seal` as a strip, ink black on white.
+pub fn strip(image: &RgbImage, seal: &Found, direction: Direction, contrast: (f64, f64)) -> GrayImage {
+    let r = seal.rx.min(seal.ry).max(1.0);
+    let scale = LETTER_PX / (LETTER_SHARE * r);
+    let mid = (INNER + OUTER) / 2.0 * (seal.rx + seal.ry) / 2.0;
+    let span = SPAN_DEG.to_radians();
+    let width = (span * mid * scale).round().clamp(16.0, 4000.0) as u32;
+    let height = ((OUTER - INNER) * r * scale).round().clamp(8.0, 400.0) as u32;
+    // Angles are in the seal's own frame with v down, so a growing angle turns clockwise
+    // on the page. The text is centred opposite the widest gap of the band (a stamp
+    // may be pressed at any turn).
+    let centre = text_centre(image, seal);
+    let (start, step, rho_top, rho_bottom) = match direction {
+        Direction::Clockwise => (centre - span / 2.0, span / width as f64, OUTER, INNER),
+        Direction::CounterClockwise => (centre + std::f64::consts::PI + span / 2.0, -span / width as f64, INNER, OUTER),
+    };
+    // Map redness to darkness: the segmentation threshold is light grey, strong ink black.
+    let t = seal.threshold.max(1.0);
+    let mut out = GrayImage::new(width, height);
+    for col in 0..width {
+        let phi = start + step * (col as f64 + 0.5);
+        let (c, s) = (phi.cos(), phi.sin());
+        for row in 0..height {
+            let rho = rho_top + (rho_bottom - rho_top) * (row as f64 + 0.5) / height as f64;
+            let (x, y) = seal.point(rho * c, rho * s);
+            let v = sample_redness(image, x, y);
+            let dark = ((v - contrast.0 * t) / ((contrast.1 - contrast.0) * t)).clamp(0.0, 1.0);
+            out.put_pixel(col, row, Luma([(255.0 * (1.0 - dark)) as u8]));
+        }
+    }
+    out
+}
+
+/// Sectors of the text band examined for the gap.
+const GAP_SECTORS: usize = 72;
+
+/// Angle (seal frame, radians) of the middle of the ring text: opposite the longest run
+/// of sectors without ink in the text band. The top (−π/2) when there is no gap.
+pub fn text_centre(image: &RgbImage, seal: &Found) -> f64 {
+    let mut inked = [false; GAP_SECTORS];
+    for (k, slot) in inked.iter_mut().enumerate() {
+        let phi = (k as f64 + 0.5) / GAP_SECTORS as f64 * std::f64::consts::TAU;
+        let mut hits = 0;
+        for step in 0..8 {
+            let rho = 0.55 + 0.27 * step as f64 / 7.0;
+            for dphi in [-0.3, 0.0, 0.3] {
+                let a = phi + dphi * std::f64::consts::TAU / GAP_SECTORS as f64;
+                let (x, y) = seal.point(rho * a.cos(), rho * a.sin());
+                if sample_redness(image, x, y) >= seal.threshold {
+                    hits += 1;
+                }
+            }
+        }
+        *slot = hits >= 2;
+    }
+    // Longest circular run of empty sectors.
+    let mut best = (0usize, 0usize); // (length, start)
+    for start in 0..GAP_SECTORS {
+        if inked[start] || !inked[(start + GAP_SECTORS - 1) % GAP_SECTORS] {
+            continue;
+        }
+        let len = (0..GAP_SECTORS).take_while(|&i| !inked[(start + i) % GAP_SECTORS]).count();
+        if len > best.0 {
+            best = (len, start);
+        }
+    }
+    if best.0 < 3 {
+        return -std::f64::consts::FRAC_PI_2;
+    }
+    let gap_mid = (best.1 as f64 + best.0 as f64 / 2.0) / GAP_SECTORS as f64 * std::f64::consts::TAU;
+    gap_mid + std::f64::consts::PI
+}
+
+/// Bilinear redness at a sub-pixel position; 0 outside the image.
+fn sample_redness(image: &RgbImage, x: f64, y: f64) -> f64 {
+    let (w, h) = image.dimensions();
+    if x < 0.0 || y < 0.0 || x >= (w - 1) as f64 || y >= (h - 1) as f64 {
+        return 0.0;
+    }
+    let (x0, y0) = (x.floor() as u32, y.floor() as u32);
+    let (fx, fy) = (x - x0 as f64, y - y0 as f64);
+    let at = |xx: u32, yy: u32| redness(&image.get_pixel(xx, yy).0);
+    let top = at(x0, y0) * (1.0 - fx) + at(x0 + 1, y0) * fx;
+    let bottom = at(x0, y0 + 1) * (1.0 - fx) + at(x0 + 1, y0 + 1) * fx;
+    top * (1.0 - fy) + bottom * fy
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seals::detect::Evidence;
+
+    /// A red dot at the top of the ring lands in the middle of the strip's upper half;
+    /// one at the left (start of the text) lands left of centre.
+    #[test]
+    fn top_of_the_ring_maps_to_the_middle_of_the_strip() {
+        let mut img = RgbImage::from_pixel(300, 300, image::Rgb([255, 255, 255]));
+        for dy in 0..6 {
+            for dx in 0..6 {
+                img.put_pixel(148 + dx, 150 - 75 + dy, image::Rgb([220, 20, 20]));
+            }
+        }
+        let seal = Found { cx: 150.0, cy: 150.0, rx: 100.0, ry: 100.0, angle: 0.0, bbox: [50, 50, 200, 200], confidence: 1.0, threshold: 40.0, evidence: Evidence::default() };
+        let s = strip(&img, &seal, Direction::Clockwise, CONTRASTS[0]);
+        let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
+        for (x, y, p) in s.enumerate_pixels() {
+            if p.0[0] < 128 {
+                sx += x as f64;
+                sy += y as f64;
+                n += 1.0;
+            }
+        }
+        assert!(n > 0.0, "dot not in strip");
+        let (mx, my) = (sx / n, sy / n);
+        assert!((mx - s.width() as f64 / 2.0).abs() < s.width() as f64 * 0.03, "x {mx} of {}", s.width());
+        assert!(my > s.height() as f64 * 0.15 && my < s.height() as f64 * 0.6, "y {my} of {}", s.height());
+    }
+}

@@ -1,0 +1,189 @@
+//! OCR of scanned pages and image files, measured against the text each fixture was
+//! drawn from (character error rate after NFKC, whitespace ignored): a figure under a
+//! red seal, pages turned by /Rotate or scanned upside down, bilevel Flate and CCITT G4
+//! scans, a CJK font without ToUnicode (rendered, then OCR'd), a photo with EXIF
+//! orientation, LOW_OCR_CONFIDENCE and the OCR cache.
+//! Fixtures: fixtures/extract/, made by tools/make_extract_fixtures.py.
+//! Run with OMP_THREAD_LIMIT=1 (3–4× faster with Debian's libtesseract).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use dossier_verify::extract::{image, pdf, Content, Hooks, OcrCache, TextSource};
+use dossier_verify::intake::{Entry, Format};
+use dossier_verify::report::Code;
+use dossier_verify::Config;
+use unicode_normalization::UnicodeNormalization;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/extract").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn read_with(name: &str, config: &Config, hooks: &Hooks) -> Content {
+    let format = if name.ends_with(".jpg") { Format::Jpeg } else { Format::Pdf };
+    let entry = Entry { path: name.to_string(), sha256: String::new(), bytes: fixture(name), format };
+    let result = if format == Format::Pdf { pdf::read(&entry, config, hooks) } else { image::read(&entry, config, hooks) };
+    result.unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn read(name: &str) -> Content {
+    read_with(name, &Config::builtin().unwrap(), &Hooks::default())
+}
+
+fn squeeze(s: &str) -> Vec<char> {
+    s.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Character error rate: edit distance / reference length, NFKC, whitespace ignored.
+fn cer(reference: &str, hypothesis: &str) -> f64 {
+    let r = squeeze(reference);
+    let h = squeeze(hypothesis);
+    let mut prev: Vec<usize> = (0..=h.len()).collect();
+    for (i, rc) in r.iter().enumerate() {
+        let mut cur = vec![i + 1; h.len() + 1];
+        for (j, hc) in h.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(rc != hc)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[h.len()] as f64 / r.len().max(1) as f64
+}
+
+fn source(name: &str) -> String {
+    String::from_utf8(fixture(name)).unwrap()
+}
+
+fn assert_ocr_page(content: &Content, reference: &str, max_cer: f64) {
+    assert_eq!(content.pages.len(), 1);
+    let page = &content.pages[0];
+    assert_eq!(page.source, TextSource::Ocr);
+    let rate = cer(reference, &page.text);
+    assert!(rate <= max_cer, "CER {rate:.3} > {max_cer}\n--- read:\n{}\n--- source:\n{reference}", page.text);
+    assert!(page.confidence.is_some_and(|c| c > 0.6), "confidence {:?}", page.confidence);
+    assert!(!page.words.is_empty());
+    for word in &page.words {
+        assert!(word.bbox[0] + word.bbox[2] <= page.width && word.bbox[1] + word.bbox[3] <= page.height, "{word:?}");
+    }
+}
+
+fn has_figure(text: &str, figure: &str) -> bool {
+    let text: String = squeeze(text).into_iter().collect();
+    text.contains(figure)
+}
+
+#[test]
+fn figures_under_a_red_seal_are_read() {
+    let content = read("scan_seal.pdf");
+    assert_ocr_page(&content, &source("scan_seal.txt"), 0.05);
+    let text = &content.pages[0].text;
+    assert!(has_figure(text, "合格率91.2%"), "{text}");
+    assert!(has_figure(text, "2150人"), "{text}");
+    assert!(has_figure(text, "1830人"), "{text}");
+    assert!(content.findings.is_empty(), "{:?}", content.findings);
+    assert_eq!(content.metadata.pdf.as_ref().and_then(|m| m.producer.as_deref()), Some("fixture scanner"));
+}
+
+#[test]
+fn page_rotated_by_rotate_90_reads_upright() {
+    let content = read("scan_rotate90.pdf");
+    assert_ocr_page(&content, &source("scan_short.txt"), 0.05);
+    assert!(content.pages[0].width > content.pages[0].height, "landscape after /Rotate 90");
+}
+
+#[test]
+fn page_scanned_upside_down_is_turned() {
+    let content = read("scan_upside_down.pdf");
+    assert_ocr_page(&content, &source("scan_short.txt"), 0.05);
+}
+
+#[test]
+fn skewed_scan_is_straightened() {
+    assert_ocr_page(&read("scan_skewed.pdf"), &source("scan_short.txt"), 0.05);
+}
+
+#[test]
+fn page_made_of_two_image_strips_is_rendered() {
+    assert_ocr_page(&read("scan_two_strips.pdf"), &source("scan_short.txt"), 0.05);
+}
+
+#[test]
+fn bilevel_flate_with_png_predictor_is_decoded() {
+    assert_ocr_page(&read("scan_flate1bit.pdf"), &source("scan_short.txt"), 0.05);
+}
+
+#[test]
+fn ccitt_group4_scan_is_decoded() {
+    assert_ocr_page(&read("scan_ccitt.pdf"), &source("scan_short.txt"), 0.05);
+}
+
+#[test]
+fn cjk_font_without_tounicode_is_rendered_and_ocrd() {
+    let content = read("no_tounicode.pdf");
+    assert_eq!(content.pages.len(), 2);
+    let page = &content.pages[0];
+    assert_eq!(page.source, TextSource::Ocr, "garbage text layer must not be used: {}", page.text);
+    let rate = cer(&source("cjk_text.txt"), &page.text);
+    assert!(rate <= 0.05, "CER {rate:.3}: {}", page.text);
+}
+
+#[test]
+fn photo_with_exif_orientation_is_turned_and_its_software_kept() {
+    let content = read("photo_exif6.jpg");
+    assert_ocr_page(&content, &source("scan_short.txt"), 0.05);
+    let software: Vec<&str> = content.metadata.image_software.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(software, vec!["Adobe Photoshop 25.0"]);
+}
+
+#[test]
+fn low_confidence_page_with_figures_is_flagged() {
+    let mut config = Config::builtin().unwrap();
+    config.settings.ocr.min_page_confidence = 0.999;
+    let content = read_with("scan_seal.pdf", &config, &Hooks::default());
+    assert_eq!(content.findings.len(), 1, "{:?}", content.findings);
+    let finding = &content.findings[0];
+    assert_eq!(finding.code, Code::LowOcrConfidence);
+    assert_eq!(finding.location.page, Some(1));
+    assert!(finding.message.contains("scan_seal.pdf") && finding.message.contains("第1页"), "{}", finding.message);
+}
+
+#[derive(Default)]
+struct MemoryCache {
+    map: Mutex<HashMap<String, Vec<u8>>>,
+    hits: Mutex<u32>,
+}
+
+impl OcrCache for MemoryCache {
+    fn get(&self, key: &str) -> Option<Vec<u8>> {
+        let value = self.map.lock().unwrap().get(key).cloned();
+        if value.is_some() {
+            *self.hits.lock().unwrap() += 1;
+        }
+        value
+    }
+    fn put(&self, key: &str, value: &[u8]) {
+        self.map.lock().unwrap().insert(key.to_string(), value.to_vec());
+    }
+}
+
+#[test]
+fn second_read_comes_from_the_cache_and_reports_progress() {
+    let cache = MemoryCache::default();
+    let seen = Mutex::new(Vec::new());
+    let progress = |p: dossier_verify::extract::Progress| seen.lock().unwrap().push((p.stage, p.pages_done, p.pages_total));
+    let hooks = Hooks { progress: Some(&progress), ocr_cache: Some(&cache) };
+    let config = Config::builtin().unwrap();
+    let first = read_with("scan_ccitt.pdf", &config, &hooks);
+    assert_eq!(*cache.hits.lock().unwrap(), 0);
+    assert_eq!(cache.map.lock().unwrap().len(), 1);
+    let second = read_with("scan_ccitt.pdf", &config, &hooks);
+    assert_eq!(*cache.hits.lock().unwrap(), 1);
+    assert_eq!(first.pages[0].text, second.pages[0].text);
+    assert_eq!(first.pages[0].words.len(), second.pages[0].words.len());
+    for (a, b) in first.pages[0].words.iter().zip(&second.pages[0].words) {
+        assert_eq!((&a.text, a.bbox, a.line), (&b.text, b.bbox, b.line));
+        assert!((a.confidence - b.confidence).abs() < 1e-9);
+    }
+    assert!(seen.lock().unwrap().contains(&("ocr", 1, 1)));
+}

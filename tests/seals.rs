@@ -1,0 +1,297 @@
+//! Seal detection, reading and copy finding on the synthetic scans of `fixtures/seals/`
+//! (drawn by `tools/seal_fixtures/make_fixtures.py`; truth in `fixtures/seals/truth.json`).
+//!
+//! `measure` prints the quality figures recorded in BENCHMARKS.md. Point it at a bigger
+//! generated set with `SEAL_FIXTURES=/tmp/seals-extra` (see the script's `--extra`).
+//! Run with `OMP_THREAD_LIMIT=1` (Tesseract is 3–4x faster single-threaded here).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use dossier_verify::seals::{self, copies, read, Seal};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct Truth {
+    files: BTreeMap<String, TruthFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct TruthFile {
+    seals: Vec<TruthSeal>,
+    #[allow(dead_code)]
+    note: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct TruthSeal {
+    bbox: [u32; 4],
+    issuer: String,
+    stamp: String,
+    impression: String,
+}
+
+fn dir() -> PathBuf {
+    std::env::var_os("SEAL_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seals"))
+}
+
+fn truth() -> Truth {
+    let text = std::fs::read_to_string(dir().join("truth.json")).expect("fixtures/seals/truth.json");
+    serde_json::from_str(&text).expect("truth.json parses")
+}
+
+/// Every fixture page run through `seals::detect` once (OCR included), shared by the tests.
+fn detected() -> &'static BTreeMap<String, Vec<Seal>> {
+    static CELL: OnceLock<BTreeMap<String, Vec<Seal>>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let truth = truth();
+        let names: Vec<&String> = truth.files.keys().collect();
+        // Two threads: the machine is shared, and each keeps its own Tesseract.
+        let half = names.len().div_ceil(2);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = names
+                .chunks(half.max(1))
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|name| {
+                                let image = image::open(dir().join(name)).expect("fixture decodes").to_rgb8();
+                                ((*name).clone(), seals::detect(1, &image))
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().expect("detection thread")).collect()
+        })
+    })
+}
+
+fn iou(a: [u32; 4], b: [u32; 4]) -> f64 {
+    let (ax1, ay1, bx1, by1) = (a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]);
+    let ix = (ax1.min(bx1) as f64 - a[0].max(b[0]) as f64).max(0.0);
+    let iy = (ay1.min(by1) as f64 - a[1].max(b[1]) as f64).max(0.0);
+    let inter = ix * iy;
+    inter / ((a[2] * a[3]) as f64 + (b[2] * b[3]) as f64 - inter)
+}
+
+/// The detected seal matching a true one (IoU ≥ 0.6), if any.
+fn matched<'a>(found: &'a [Seal], truth: &TruthSeal) -> Option<&'a Seal> {
+    found.iter().filter(|s| iou(s.bbox, truth.bbox) >= 0.6).max_by(|a, b| iou(a.bbox, truth.bbox).total_cmp(&iou(b.bbox, truth.bbox)))
+}
+
+/// Issuer considered read when its fuzzy score reaches this (the check's `issuer_match`).
+const READ_OK: f64 = 0.6;
+/// Copy threshold under test (the check's `duplicate_similarity` in config/default.toml).
+fn copy_threshold() -> f64 {
+    let config = dossier_verify::config::Config::builtin().expect("built-in config");
+    config.settings.seals.duplicate_similarity
+}
+
+struct Measures {
+    seals: usize,
+    found: usize,
+    seal_free_pages: usize,
+    false_pages: usize,
+    false_seals: usize,
+    read_ok: usize,
+    planted_copy_pairs: usize,
+    copies_found: usize,
+    genuine_pairs: usize,
+    genuine_flagged: usize,
+    max_genuine: f64,
+    min_copy: f64,
+    worst_iou: f64,
+    /// Readings sure enough for the check to accuse a body, that name the wrong one.
+    confident_misreads: usize,
+}
+
+fn measure() -> Measures {
+    let truth = truth();
+    let found = detected();
+    let mut m = Measures {
+        seals: 0,
+        found: 0,
+        seal_free_pages: 0,
+        false_pages: 0,
+        false_seals: 0,
+        read_ok: 0,
+        planted_copy_pairs: 0,
+        copies_found: 0,
+        genuine_pairs: 0,
+        genuine_flagged: 0,
+        max_genuine: f64::MIN,
+        min_copy: f64::MAX,
+        worst_iou: 1.0,
+        confident_misreads: 0,
+    };
+    let config = dossier_verify::config::Config::builtin().expect("built-in config");
+    let settings = &config.settings.seals;
+    // (file, stamp, impression, seal) of every true seal that was found.
+    let mut pairs_pool: Vec<(&str, &str, &str, &Seal)> = Vec::new();
+    for (name, file) in &truth.files {
+        let seals = &found[name];
+        if file.seals.is_empty() {
+            m.seal_free_pages += 1;
+            if !seals.is_empty() {
+                m.false_pages += 1;
+                eprintln!("false seal on {name}: {:?}", seals.iter().map(|s| (s.bbox, s.confidence)).collect::<Vec<_>>());
+            }
+        }
+        for t in &file.seals {
+            m.seals += 1;
+            match matched(seals, t) {
+                Some(s) => {
+                    m.found += 1;
+                    m.worst_iou = m.worst_iou.min(iou(s.bbox, t.bbox));
+                    let text = s.text.clone().unwrap_or_default();
+                    // The check matches the best of the seal's readings.
+                    let score = s.readings.iter().map(|r| read::issuer_score(r, &t.issuer)).fold(0.0, f64::max);
+                    if score >= READ_OK {
+                        m.read_ok += 1;
+                    }
+                    // Would the check accuse another body? (Same rule as checks/stamps.rs.)
+                    let other_city = config.rules.cities.iter().filter(|c| c.issuer != t.issuer).any(|c| {
+                        let o = s.readings.iter().map(|r| read::issuer_score(r, &c.issuer)).fold(0.0, f64::max);
+                        o >= settings.issuer_match && o > score
+                    });
+                    let sure = text.chars().count() >= settings.min_read_letters && s.text_confidence >= settings.min_read_confidence;
+                    if sure && (score < settings.issuer_mismatch || other_city) {
+                        m.confident_misreads += 1;
+                        eprintln!("{name}: CONFIDENT MISREAD “{text}” ({:.2})", s.text_confidence);
+                    }
+                    eprintln!("{name}: found {:?} conf {:.2}, read “{text}” ({:.2}) of {:?}, score {score:.2}", s.bbox, s.confidence, s.text_confidence, s.readings);
+                    pairs_pool.push((name.as_str(), t.stamp.as_str(), t.impression.as_str(), s));
+                }
+                None => eprintln!("{name}: MISSED seal at {:?}; found {:?}", t.bbox, seals.iter().map(|s| s.bbox).collect::<Vec<_>>()),
+            }
+        }
+        m.false_seals += seals.iter().filter(|s| !file.seals.iter().any(|t| iou(s.bbox, t.bbox) >= 0.6)).count();
+    }
+    let threshold = copy_threshold();
+    for i in 0..pairs_pool.len() {
+        for j in i + 1..pairs_pool.len() {
+            let (fa, sa, ia, a) = pairs_pool[i];
+            let (fb, sb, ib, b) = pairs_pool[j];
+            let score = copies::similarity(&a.signature, &b.signature);
+            if ia == ib {
+                m.planted_copy_pairs += 1;
+                m.min_copy = m.min_copy.min(score);
+                if score >= threshold {
+                    m.copies_found += 1;
+                }
+                eprintln!("copy pair {fa} / {fb}: {score:.3}");
+            } else if sa == sb {
+                m.genuine_pairs += 1;
+                m.max_genuine = m.max_genuine.max(score);
+                if score >= threshold {
+                    m.genuine_flagged += 1;
+                }
+                eprintln!("genuine pair {fa} / {fb}: {score:.3}");
+            } else if score >= threshold {
+                m.genuine_flagged += 1;
+                eprintln!("different stamps flagged {fa} / {fb}: {score:.3}");
+            }
+        }
+    }
+    m
+}
+
+fn measures() -> &'static Measures {
+    static CELL: OnceLock<Measures> = OnceLock::new();
+    CELL.get_or_init(measure)
+}
+
+#[test]
+fn print_quality_figures() {
+    let m = measures();
+    println!(
+        "seals {}: recall {:.1}% | seal-free pages {}: with a false seal {:.1}% (false seals in all {}) | issuer read {:.1}% (confident misreads {}) | planted copy pairs {}: found {} (min score {:.3}) | genuine pairs {}: flagged {} (max score {:.3}) | worst IoU {:.2}",
+        m.seals,
+        100.0 * m.found as f64 / m.seals.max(1) as f64,
+        m.seal_free_pages,
+        100.0 * m.false_pages as f64 / m.seal_free_pages.max(1) as f64,
+        m.false_seals,
+        100.0 * m.read_ok as f64 / m.found.max(1) as f64,
+        m.confident_misreads,
+        m.planted_copy_pairs,
+        m.copies_found,
+        m.min_copy,
+        m.genuine_pairs,
+        m.genuine_flagged,
+        m.max_genuine,
+        m.worst_iou,
+    );
+}
+
+#[test]
+fn every_seal_is_found_with_its_box() {
+    let m = measures();
+    assert_eq!(m.found, m.seals, "every planted seal detected (IoU ≥ 0.6 with the truth box)");
+}
+
+#[test]
+fn no_seal_on_seal_free_pages() {
+    let m = measures();
+    assert_eq!(m.false_pages, 0, "red titles, logos, table rules and check marks are not seals");
+    assert_eq!(m.false_seals, 0, "no extra seal anywhere");
+}
+
+/// Tesseract (chi_sim) reads worn ring lettering poorly (see fixtures/seals/README.md):
+/// this is a floor against regressions, not the 90% the issue asks for.
+#[test]
+fn issuer_read_rate_does_not_regress() {
+    let m = measures();
+    assert!(m.read_ok * 4 >= m.found, "issuer read on {} of {} seals (floor: a quarter)", m.read_ok, m.found);
+}
+
+/// A reading the check would believe never names the wrong body: worn ink gives
+/// garbage, and garbage must come with low confidence.
+#[test]
+fn no_confident_misreading() {
+    assert_eq!(measures().confident_misreads, 0);
+}
+
+#[test]
+fn copies_are_found_and_genuine_pairs_are_not() {
+    let m = measures();
+    assert!(m.planted_copy_pairs >= 3, "the fixtures plant three copies of one impression");
+    assert_eq!(m.copies_found, m.planted_copy_pairs, "every planted copy pair flagged (min score {:.3})", m.min_copy);
+    assert!(m.genuine_pairs >= 3);
+    assert_eq!(m.genuine_flagged, 0, "no genuine pair flagged (max score {:.3})", m.max_genuine);
+}
+
+/// Clean and lightly worn seals are read well enough to name their body and city.
+#[test]
+fn clean_seals_name_their_body() {
+    for (name, right, wrong) in [
+        ("esign_shenyang.png", "沈阳市人力资源和社会保障局", "大连市人力资源和社会保障局"),
+        ("seal_body_orange.jpg", "大连市人力资源和社会保障局", "沈阳市人力资源和社会保障局"),
+        ("seal_shenfu.jpg", "沈抚示范区党建工作部", "抚顺市人力资源和社会保障局"),
+    ] {
+        let seals = &detected()[name];
+        assert_eq!(seals.len(), 1, "{name}");
+        let best = |issuer: &str| seals[0].readings.iter().map(|r| read::issuer_score(r, issuer)).fold(0.0, f64::max);
+        let (r, w) = (best(right), best(wrong));
+        assert!(r >= READ_OK && r > w, "{name}: read {:?}: {r:.2} vs {w:.2}", seals[0].readings);
+    }
+}
+
+/// The crop the HTML report shows is a PNG of the seal's box.
+#[test]
+fn crop_is_a_png_of_the_box() {
+    let seal = &detected()["seal_body_over_text.jpg"][0];
+    assert!(seal.confidence > 0.5 && seal.confidence <= 1.0);
+    let crop = image::load_from_memory(&seal.crop_png).expect("crop decodes");
+    assert_eq!((crop.width(), crop.height()), (seal.bbox[2], seal.bbox[3]));
+}
+
+/// Two seals on one page are both found (bureau and unit).
+#[test]
+fn two_seals_on_one_page() {
+    assert_eq!(detected()["seal_two_on_page.jpg"].len(), 2);
+}
