@@ -163,6 +163,9 @@ pub struct ServerSettings {
     pub workers: Option<usize>,
     pub lease_seconds: Option<u64>,
     pub metrics_bind: Option<String>,
+    /// Holds every job at least this long (kill-and-resume tests, demos); absent in production.
+    #[serde(default)]
+    pub min_job_millis: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -5,13 +5,17 @@
 //! (files → what they say) → [`checks`] (rules → findings) → [`report`] (the contract's
 //! JSON). [`verify`] is the one call the CLI and the service both use.
 
+pub mod batch;
 pub mod checks;
 pub mod config;
 pub mod domain;
 pub mod extract;
 pub mod intake;
+pub mod jobs;
 pub mod report;
 pub mod seals;
+pub mod server;
+pub mod store;
 
 use chrono::{DateTime, FixedOffset};
 
@@ -33,6 +37,8 @@ pub struct DossierMeta {
 pub struct Verified {
     pub report: Report,
     pub digest: DossierDigest,
+    /// Seal crops and page thumbnails for the HTML report (the JSON carries none).
+    pub seal_images: Vec<report::html::SealImage>,
 }
 
 /// Verifies one dossier archive. Never fails on bad input — a broken archive or file is
@@ -55,6 +61,7 @@ pub fn verify(bytes: &[u8], meta: &DossierMeta, config: &Config, hooks: &Hooks) 
 
     let report = report::build::build(&dossier, &extracted, findings, &meta.received_at.to_rfc3339(), &config.rules.round.years);
     let digest = checks::cross_dossier::digest(&dossier.sha256, &extracted, config);
+    let seal_images = report::html::seal_images(&dossier, &extracted);
     tracing::info!(verdict = report.verdict.as_str(), findings = report.findings.len(), "verified");
-    Verified { report, digest }
+    Verified { report, digest, seal_images }
 }

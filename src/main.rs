@@ -94,11 +94,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let verified = dossier_verify::verify(&bytes, &meta, &config, &Default::default());
             match format {
                 ReportFormat::Json => println!("{}", verified.report.to_json()),
-                ReportFormat::Html => return not_built("check --format html", 7),
+                ReportFormat::Html => {
+                    let extras = dossier_verify::report::html::Extras { seals: verified.seal_images, nav_html: None };
+                    println!("{}", dossier_verify::report::html::render(&verified.report, &extras))
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Batch { .. } => not_built("batch", 7),
+        Command::Batch { inputs, out, jobs, config } => {
+            let config = load_config(config.as_deref())?;
+            let summary = dossier_verify::batch::run(&inputs, &out, jobs, &config)?;
+            eprintln!(
+                "dossier-verify: {} checked, {} could not be checked; reports and summary in {}",
+                summary.checked,
+                summary.not_checked,
+                out.display()
+            );
+            // The exit code is the number of dossiers that could not be checked (capped at 255).
+            Ok(ExitCode::from(u8::try_from(summary.not_checked).unwrap_or(u8::MAX)))
+        }
         Command::Extract { file, format, config } => {
             let config = load_config(config.as_deref())?;
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -110,14 +124,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { .. } => not_built("serve", 7),
+        Command::Serve { config, bind, data_dir, database_url } => {
+            let config = load_config(config.as_deref())?;
+            let options = dossier_verify::server::ServeOptions::resolve(&config.settings.server, bind, data_dir, database_url);
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            runtime.block_on(async {
+                let app = dossier_verify::server::Application::build(config, options).await?;
+                eprintln!("dossier-verify: serving on port {}", app.port());
+                app.run_until_stopped().await
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
-}
-
-/// Says plainly that a command is not built yet (exit 2), instead of faking output.
-fn not_built(what: &str, issue: u32) -> anyhow::Result<ExitCode> {
-    eprintln!("dossier-verify: `{what}` is not built yet (issue {issue}).");
-    Ok(ExitCode::from(2))
 }
 
 fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {

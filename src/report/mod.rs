@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod codes;
+pub mod html;
 
 use serde::{Deserialize, Serialize};
 
