@@ -85,8 +85,10 @@ async fn a_reviewer_sees_the_report_of_an_uploaded_dossier_in_chromium() {
     let dom = tokio::task::spawn_blocking(move || dump_dom(&url, None)).await.unwrap();
     // The verdict comes first, then the findings, the figures, the seals and the files.
     let at = |needle: &str| dom.find(needle).unwrap_or_else(|| panic!("`{needle}` not on the page: {dom}"));
-    assert!(at(&format!("核验结论：{label}")) < at("核验发现"));
-    assert!(at("核验发现") < at("数据核对") && at("数据核对") < at("公章") && at("公章") < at("文件分类"));
+    assert!(at(&format!("核验结论：{label}")) < at("<h2 id=\"findings\">核验发现"));
+    assert!(at("<h2 id=\"findings\">") < at("<h2 id=\"figures-title\">数据核对"));
+    assert!(at("<h2 id=\"figures-title\">") < at("<h2 id=\"seals\">公章"));
+    assert!(at("<h2 id=\"seals\">") < at("<h2 id=\"classification\">文件分类"));
     assert!(dom.contains(name));
     assert!(dom.contains("审核员"), "signed in as the reviewer");
     let (_, report) = app.get_json(REVIEWER, &format!("/api/v1/dossiers/{id}/report")).await;

@@ -166,7 +166,7 @@ fn verdict(h: &mut String, report: &Report) {
 }
 
 fn application(h: &mut String, report: &Report) {
-    h.push_str("<h2>申报信息</h2>");
+    h.push_str("<h2 id=\"application\">申报信息</h2>");
     let Some(app) = &report.application else {
         h.push_str("<p class=\"muted\">未能读取申报表，无法列出申报信息。</p>");
         return;
@@ -186,7 +186,7 @@ fn application(h: &mut String, report: &Report) {
 }
 
 fn findings(h: &mut String, report: &Report) {
-    h.push_str("<h2>核验发现</h2>");
+    h.push_str("<h2 id=\"findings\">核验发现</h2>");
     if report.findings.is_empty() {
         h.push_str("<p>没有发现。</p>");
     }
@@ -220,7 +220,7 @@ fn findings(h: &mut String, report: &Report) {
 
 /// Reported figures (the form) against what the rosters and tracking tables show.
 fn figures(h: &mut String, report: &Report) {
-    h.push_str("<h2>数据核对：申报数与材料实有数</h2>");
+    h.push_str("<h2 id=\"figures-title\">数据核对：申报数与材料实有数</h2>");
     let mut years: Vec<i32> = report.application.iter().flat_map(|a| a.years.iter().map(|y| y.year)).collect();
     years.extend(report.rosters.iter().filter_map(|r| r.year));
     years.sort_unstable();
@@ -261,7 +261,7 @@ fn figures(h: &mut String, report: &Report) {
 }
 
 fn seals(h: &mut String, report: &Report, extras: &Extras) {
-    h.push_str("<h2>公章</h2>");
+    h.push_str("<h2 id=\"seals\">公章</h2>");
     let stamps: Vec<_> = report.documents.iter().flat_map(|d| d.stamps.iter().map(move |s| (d, s))).collect();
     if stamps.is_empty() {
         h.push_str("<p class=\"muted\">材料中未检测到公章。</p>");
@@ -293,7 +293,7 @@ fn seals(h: &mut String, report: &Report, extras: &Extras) {
 }
 
 fn classification(h: &mut String, report: &Report) {
-    h.push_str("<h2>文件分类</h2>");
+    h.push_str("<h2 id=\"classification\">文件分类</h2>");
     if report.documents.is_empty() {
         h.push_str("<p class=\"muted\">压缩包中没有可读取的文件。</p>");
         return;
