@@ -166,6 +166,10 @@ pub struct ServerSettings {
     /// Holds every job at least this long (kill-and-resume tests, demos); absent in production.
     #[serde(default)]
     pub min_job_millis: Option<u64>,
+    /// Dossier archives registered at start (by content, so once): the demo's sample dossier.
+    /// Relative paths are taken from the working directory.
+    #[serde(default)]
+    pub preload: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -131,14 +131,16 @@ impl Worker {
                 .await;
                 match run {
                     Ok(Ok(verified)) => {
+                        // The owner city by its rules name: the report may give the applicant
+                        // ("沈阳市人力资源和社会保障局"); a bureau token names "沈阳市".
+                        let rules = &self.config.rules;
                         let city = verified
-                            .report
-                            .application
-                            .as_ref()
-                            .and_then(|a| a.city.clone())
-                            .or_else(|| verified.digest.city.clone())
+                            .digest
+                            .city
+                            .clone()
+                            .or_else(|| verified.report.application.as_ref().and_then(|a| a.city.as_deref()).and_then(|c| rules.city_named_in(c)).map(|c| c.name.clone()))
                             // Bureaus name their archives after the city ("沈阳市-家政服务.zip").
-                            .or_else(|| self.config.rules.city_named_in(&job.filename).map(|c| c.name.clone()));
+                            .or_else(|| rules.city_named_in(&job.filename).map(|c| c.name.clone()));
                         match (serde_json::to_string(&verified.report), serde_json::to_string(&verified.digest)) {
                             (Ok(report_json), Ok(digest_json)) => {
                                 Outcome::Succeeded {

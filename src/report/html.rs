@@ -30,25 +30,48 @@ pub struct SealImage {
 /// Longest side of a page thumbnail, in pixels.
 const THUMBNAIL_SIDE: u32 = 240;
 
-/// The crops extraction kept for each seal, with a thumbnail of its page where the page is
-/// an image file of the dossier (PDF pages are not kept as images after OCR).
-pub fn seal_images(dossier: &crate::intake::Dossier, extracted: &crate::extract::Extracted) -> Vec<SealImage> {
+/// Resolution of PDF page thumbnails: an A4 page comes out about 200 × 280 pixels.
+const THUMBNAIL_DPI: u32 = 24;
+
+/// The crops extraction kept for each seal, with a thumbnail of its page: the image file
+/// itself, or the PDF page rendered again at low resolution (extraction does not keep
+/// page images after reading them).
+pub fn seal_images(dossier: &crate::intake::Dossier, extracted: &crate::extract::Extracted, config: &crate::config::Config) -> Vec<SealImage> {
     let mut out = Vec::new();
+    let timeout = std::time::Duration::from_secs(config.settings.ocr.page_timeout_seconds);
     for file in &extracted.files {
         let seals: Vec<_> = file.pages.iter().flat_map(|p| p.seals.iter()).collect();
         if seals.is_empty() {
             continue;
         }
-        let thumbnail = if file.format.is_image() {
-            dossier.entries.iter().find(|e| e.path == file.path).and_then(|e| thumbnail_png(&e.bytes)).unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let Some(entry) = dossier.entries.iter().find(|e| e.path == file.path) else { continue };
+        let mut thumbnails: std::collections::BTreeMap<u32, Vec<u8>> = std::collections::BTreeMap::new();
         for seal in seals {
-            out.push(SealImage { path: file.path.clone(), page: seal.page, bbox: seal.bbox, crop_png: seal.crop_png.clone(), page_thumbnail_png: thumbnail.clone() });
+            let thumbnail = thumbnails
+                .entry(seal.page)
+                .or_insert_with(|| {
+                    if file.format.is_image() {
+                        thumbnail_png(&entry.bytes).unwrap_or_default()
+                    } else if file.format == crate::intake::Format::Pdf {
+                        crate::extract::raster::render_pdf_page(&entry.bytes, seal.page, THUMBNAIL_DPI, timeout)
+                            .ok()
+                            .and_then(|rgb| png_of(&image::DynamicImage::ImageRgb8(rgb).thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE)))
+                            .unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .clone();
+            out.push(SealImage { path: file.path.clone(), page: seal.page, bbox: seal.bbox, crop_png: seal.crop_png.clone(), page_thumbnail_png: thumbnail });
         }
     }
     out
+}
+
+fn png_of(image: &image::DynamicImage) -> Option<Vec<u8>> {
+    let mut png = Vec::new();
+    image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).ok()?;
+    Some(png)
 }
 
 fn thumbnail_png(bytes: &[u8]) -> Option<Vec<u8>> {
@@ -57,10 +80,7 @@ fn thumbnail_png(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(256 * 1024 * 1024);
     reader.limits(limits);
-    let thumb = reader.decode().ok()?.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
-    let mut png = Vec::new();
-    thumb.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).ok()?;
-    Some(png)
+    png_of(&reader.decode().ok()?.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE))
 }
 
 pub fn escape(text: &str) -> String {
@@ -86,7 +106,7 @@ table{border-collapse:collapse;width:100%;background:#fff;margin:8px 0}th,td{bor
 th{background:#eef1f5}.verdict{padding:14px 18px;border-radius:6px;font-size:20px;font-weight:bold;color:#fff}\
 .v-pass{background:#2e7d32}.v-needs_review{background:#ef8f00}.v-reject{background:#c62828}\
 .sev-error{color:#c62828}.sev-warning{color:#b26a00}.sev-info{color:#555}.muted{color:#777}.mismatch{background:#fdecea}\
-.seal img{max-width:180px;border:1px solid #ccc;margin-right:8px}code{font-size:12px}";
+.seal img{max-width:180px;border:1px solid #ccc;margin-right:8px;vertical-align:top}.seal td:last-child{white-space:nowrap}code{font-size:12px}";
 
 fn pct(rate: Option<f64>) -> String {
     rate.map(|r| format!("{:.1}%", r * 100.0)).unwrap_or_else(|| "—".into())
@@ -235,8 +255,13 @@ fn figures(h: &mut String, report: &Report) {
         let rosters: Vec<_> = report.rosters.iter().filter(|r| r.year == Some(year) && r.kind == "training_roster").collect();
         let tracking: Vec<_> = report.rosters.iter().filter(|r| r.year == Some(year) && r.kind == "employment_tracking").collect();
         let persons: u32 = rosters.iter().map(|r| r.persons).sum();
-        let passed: Option<u32> = rosters.iter().map(|r| r.passed).sum();
-        let employed: Option<u32> = tracking.iter().chain(rosters.iter()).map(|r| r.employed_within_6_months).find(|e| e.is_some()).flatten();
+        // Sums over every unit's table of the year; a table that does not say counts as none.
+        let sum_of = |tables: &[&super::RosterSummary], field: fn(&super::RosterSummary) -> Option<u32>| -> Option<u32> {
+            let stated: Vec<u32> = tables.iter().filter_map(|r| field(r)).collect();
+            (!stated.is_empty()).then(|| stated.iter().sum())
+        };
+        let passed = sum_of(&rosters, |r| r.passed);
+        let employed = sum_of(&tracking, |r| r.employed_within_6_months).or_else(|| sum_of(&rosters, |r| r.employed_within_6_months));
         let sources = |list: &[&super::RosterSummary]| list.iter().map(|r| r.path.clone()).collect::<Vec<_>>().join("、");
         let found_trainees = (!rosters.is_empty()).then_some(persons);
         let found_pass = passed.filter(|_| persons > 0).map(|p| f64::from(p) / f64::from(persons));

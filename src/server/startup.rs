@@ -109,6 +109,9 @@ impl Application {
             Some(addr) => Some(TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr: addr.clone(), source })?),
             None => None,
         };
+        for path in &config.settings.server.preload {
+            preload(&store, &blobs, path).await;
+        }
         let workers = (0..options.workers)
             .map(|_| {
                 let mut worker = Worker::new(store.clone(), blobs.clone(), config.clone(), options.lease);
@@ -143,6 +146,32 @@ impl Application {
         }
         let router = super::routes::router(self.state.clone());
         axum::serve(self.listener, router).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)
+    }
+}
+
+/// Registers one archive as if an admin had uploaded it; a missing or unreadable file is
+/// logged and skipped (the service starts anyway).
+async fn preload(store: &Store, blobs: &Blobs, path: &std::path::Path) {
+    let result: Result<(), String> = async {
+        let bytes = tokio::fs::read(path).await.map_err(|e| e.to_string())?;
+        let mut incoming = blobs.begin().await.map_err(|e| e.to_string())?;
+        incoming.write(&bytes).await.map_err(|e| e.to_string())?;
+        let stored = incoming.finish(blobs).await.map_err(|e| e.to_string())?;
+        let new = crate::store::NewDossier {
+            sha256: stored.sha256,
+            filename: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            size_bytes: stored.size as i64,
+            city: None,
+            uploaded_by: "preload".into(),
+            received_at: super::china_now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        };
+        store.register(&new).await.map_err(|e| e.to_string())?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => tracing::info!(path = %path.display(), "preloaded dossier registered"),
+        Err(error) => tracing::warn!(path = %path.display(), %error, "preloaded dossier skipped"),
     }
 }
 
@@ -192,5 +221,14 @@ mod tests {
         assert_eq!(flags.bind, "127.0.0.1:1");
         assert_eq!(flags.data_dir, PathBuf::from("/tmp/x"));
         assert_eq!(flags.database_url.as_deref(), Some("postgres://other/db"));
+    }
+
+    #[test]
+    fn the_demo_config_is_the_default_config_plus_a_server_section() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let demo = std::fs::read_to_string(root.join("config/demo.toml")).expect("config/demo.toml");
+        assert!(demo.starts_with(crate::config::BUILTIN_SETTINGS), "config/demo.toml must begin with config/default.toml verbatim");
+        let config = Config::load(&root.join("config/demo.toml")).expect("demo config loads");
+        assert!(config.settings.server.preload.iter().all(|p| root.join(p).exists()), "the demo's sample dossier exists");
     }
 }

@@ -40,6 +40,7 @@ pub struct AppOptions {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub metrics_bind: Option<String>,
+    pub preload: Vec<PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -52,6 +53,7 @@ impl Default for AppOptions {
             data_dir: None,
             database_url: None,
             metrics_bind: None,
+            preload: Vec::new(),
         }
     }
 }
@@ -121,7 +123,9 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         admin_token: Some(ADMIN.into()),
         min_job_time: Duration::ZERO,
     };
-    let app = Application::build(test_config(), serve).await.expect("service builds");
+    let mut config = test_config();
+    config.settings.server.preload = options.preload.clone();
+    let app = Application::build(config, serve).await.expect("service builds");
     let port = app.port();
     let state = app.state().clone();
     let server = tokio::spawn(async move {
@@ -211,7 +215,11 @@ impl TestApp {
 
     /// Polls the dossier until its run has ended; returns its view.
     pub async fn wait_done(&self, token: &str, id: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(120);
+        self.wait_done_within(token, id, Duration::from_secs(120)).await
+    }
+
+    pub async fn wait_done_within(&self, token: &str, id: &str, limit: Duration) -> Value {
+        let deadline = Instant::now() + limit;
         loop {
             let (status, body) = self.get_json(token, &format!("/api/v1/dossiers/{id}")).await;
             assert_eq!(status, 200, "{body}");

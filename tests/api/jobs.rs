@@ -133,3 +133,21 @@ async fn two_workers_in_one_process_never_run_the_same_job() {
     let jobs = app.store().all_jobs().await.unwrap();
     assert!(jobs.iter().all(|j| j.attempts == 1 && j.completions == 1 && j.status == JobStatus::Succeeded));
 }
+
+#[tokio::test]
+async fn preloaded_dossiers_are_registered_once_and_checked_at_start() {
+    let temp = tempfile::tempdir().unwrap();
+    let sample = temp.path().join("沈阳市-示例.zip");
+    std::fs::write(&sample, dossier_zip("preload")).unwrap();
+    let missing = temp.path().join("missing.zip");
+    let app = spawn_app_with(AppOptions { preload: vec![sample.clone(), missing], ..Default::default() }).await;
+    let (_, list) = app.get_json(REVIEWER, "/api/v1/dossiers").await;
+    assert_eq!(list["total"], 1, "the missing file is skipped: {list}");
+    let id = list["items"][0]["id"].as_str().unwrap().to_string();
+    let view = app.wait_done(REVIEWER, &id).await;
+    assert_eq!((view["status"].as_str(), view["city"].as_str()), (Some("succeeded"), Some("沈阳市")));
+    // A restart on the same data does not register it again.
+    let again = spawn_app_with(AppOptions { preload: vec![sample], data_dir: Some(app.data_dir.clone()), workers: 0, ..Default::default() }).await;
+    let (_, list) = again.get_json(REVIEWER, "/api/v1/dossiers").await;
+    assert_eq!(list["total"], 1);
+}
