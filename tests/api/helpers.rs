@@ -68,6 +68,8 @@ pub struct TestApp {
     /// Keeps the temporary directory alive for the test's duration.
     pub _temp: Option<Arc<tempfile::TempDir>>,
     pub server: tokio::task::JoinHandle<()>,
+    /// Dropped (with its database) after the app: fields drop in order.
+    pub _db: Option<FreshDb>,
 }
 
 /// The test tokens: two bureaus (沈阳市, 大连市) and a reviewer; the admin comes like
@@ -88,9 +90,34 @@ pub fn test_config() -> Config {
     config
 }
 
-pub async fn fresh_postgres_url() -> String {
+/// A database created for one test and dropped when the test ends.
+pub struct FreshDb {
+    pub url: String,
+    name: String,
+}
+
+impl Drop for FreshDb {
+    fn drop(&mut self) {
+        // Drop runs outside any runtime's async context only on a thread of its own.
+        let name = self.name.clone();
+        let _ = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            runtime.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(PG_BASE).await {
+                    let statement = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut conn).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub async fn fresh_postgres_db() -> FreshDb {
     let name = format!("dv_test_{}", uuid::Uuid::new_v4().simple());
-    dossier_verify::store::postgres::create_fresh_database(PG_BASE, &name).await.expect("PostgreSQL on 127.0.0.1:5432 must be running for these tests")
+    let url = dossier_verify::store::postgres::create_fresh_database(PG_BASE, &name).await.expect("PostgreSQL on 127.0.0.1:5432 must be running for these tests");
+    FreshDb { url, name }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -106,11 +133,11 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
             (Some(Arc::new(temp)), dir)
         }
     };
-    let database_url = match (&options.database_url, options.db) {
-        (Some(url), _) => Some(url.clone()),
-        (None, Db::Sqlite) => None,
-        (None, Db::Postgres) => Some(fresh_postgres_url().await),
+    let fresh_db = match (&options.database_url, options.db) {
+        (None, Db::Postgres) => Some(fresh_postgres_db().await),
+        _ => None,
     };
+    let database_url = options.database_url.clone().or_else(|| fresh_db.as_ref().map(|db| db.url.clone()));
     let serve = ServeOptions {
         bind: "127.0.0.1:0".into(),
         data_dir: data_dir.clone(),
@@ -140,6 +167,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         database_url,
         _temp: temp,
         server,
+        _db: fresh_db,
     }
 }
 

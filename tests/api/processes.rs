@@ -66,7 +66,8 @@ async fn serve_killed_mid_job_is_finished_by_the_next_process() {
 async fn two_serve_processes_on_postgres_do_each_of_20_jobs_exactly_once() {
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("shared-data");
-    let url = fresh_postgres_url().await;
+    let db = fresh_postgres_db().await;
+    let url = db.url.clone();
     let settings = write_settings(temp.path(), "min_job_millis = 300\nlease_seconds = 2\nworkers = 1");
     let client = reqwest::Client::new();
     let a = spawn_serve(&settings, &data, Some(&url));
