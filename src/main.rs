@@ -128,11 +128,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(config.as_deref())?;
             let options = dossier_verify::server::ServeOptions::resolve(&config.settings.server, bind, data_dir, database_url);
             let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-            runtime.block_on(async {
+            let served = runtime.block_on(async {
                 let app = dossier_verify::server::Application::build(config, options).await?;
                 eprintln!("dossier-verify: serving on port {}", app.port());
                 app.run_until_stopped().await
-            })?;
+            });
+            // A verification still running on a blocking thread was given back to the queue:
+            // do not wait for it.
+            runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+            served?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -86,7 +86,7 @@ impl Worker {
             let (job_id, worker, lease) = (job.job_id.clone(), self.name.clone(), self.lease);
             // Often enough for a live progress display, and well inside the lease.
             let every = (lease / 3).clamp(Duration::from_millis(100), Duration::from_secs(1));
-            tokio::spawn(async move {
+            AbortOnDrop(tokio::spawn(async move {
                 loop {
                     let snapshot = progress.lock().ok().and_then(|p| p.clone());
                     match store.heartbeat(&job_id, &worker, lease, snapshot.as_ref(), cache.pages_ocr.load(Ordering::Relaxed)).await {
@@ -99,7 +99,7 @@ impl Worker {
                     }
                     tokio::time::sleep(every).await;
                 }
-            })
+            }))
         };
 
         let started = std::time::Instant::now();
@@ -169,7 +169,7 @@ impl Worker {
         if let Some(rest) = self.min_job_time.checked_sub(started.elapsed()) {
             tokio::time::sleep(rest).await;
         }
-        heartbeat.abort();
+        drop(heartbeat);
         let succeeded = matches!(outcome, Outcome::Succeeded { .. });
         let recorded = self.store.complete(&job.job_id, &self.name, &outcome, cache.pages_ocr.load(Ordering::Relaxed)).await?;
         match (&outcome, recorded) {
@@ -194,6 +194,15 @@ impl Worker {
                 _ = tokio::time::sleep(poll) => {}
             }
         }
+    }
+}
+
+/// Stops the heartbeat however the run ends, also when its future is dropped (shutdown).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

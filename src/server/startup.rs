@@ -131,10 +131,13 @@ impl Application {
         &self.state
     }
 
-    /// Serves until the process is told to stop (Ctrl-C or SIGTERM).
+    /// Serves until the process is told to stop (Ctrl-C or SIGTERM), then gives this
+    /// process's running jobs back to the queue.
     pub async fn run_until_stopped(self) -> Result<(), StartError> {
+        let names: Vec<String> = self.workers.iter().map(|w| w.name.clone()).collect();
+        let mut running = Vec::new();
         for worker in self.workers {
-            tokio::spawn(worker.run(self.state.wake.clone(), self.poll));
+            running.push(tokio::spawn(worker.run(self.state.wake.clone(), self.poll)));
         }
         if let Some(listener) = self.metrics_listener {
             let router = super::routes::metrics_router(self.state.clone());
@@ -145,7 +148,18 @@ impl Application {
             });
         }
         let router = super::routes::router(self.state.clone());
-        axum::serve(self.listener, router).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)
+        let served = axum::serve(self.listener, router).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve);
+        for task in running {
+            task.abort();
+        }
+        for name in names {
+            match self.state.store.release(&name).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(worker = %name, jobs = n, "running jobs given back to the queue"),
+                Err(error) => tracing::warn!(worker = %name, %error, "could not give jobs back; they are retaken after their lease"),
+            }
+        }
+        served
     }
 }
 

@@ -546,6 +546,17 @@ impl Store {
         })
     }
 
+    /// Gives a worker's claimed jobs back to the queue (a graceful shutdown), so another
+    /// process takes them at once instead of after the lease.
+    pub async fn release(&self, worker: &str) -> Result<u64, StoreError> {
+        with_pool!(self, pool => {
+            let result = sqlx::query("UPDATE jobs SET status = 'enqueued', worker = NULL, lease_until_ms = NULL, stage = NULL \
+                                      WHERE status = 'processing' AND worker = $1")
+                .bind(worker).execute(pool).await?;
+            Ok(result.rows_affected())
+        })
+    }
+
     pub async fn ocr_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         with_pool!(self, pool => {
             let row = sqlx::query("SELECT value FROM ocr_cache WHERE key = $1").bind(key).fetch_optional(pool).await?;

@@ -124,3 +124,33 @@ async fn two_serve_processes_on_postgres_do_each_of_20_jobs_exactly_once() {
     }
     assert_eq!(by_pid.len(), 2, "both processes did work: {by_pid:?}");
 }
+
+#[tokio::test]
+async fn sigterm_gives_the_running_job_back_at_once() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    // A long lease: the next process must not need to wait for it.
+    let settings = write_settings(temp.path(), "min_job_millis = 4000\nlease_seconds = 600\nworkers = 1");
+    let client = reqwest::Client::new();
+    let mut first = spawn_serve(&settings, &data, None);
+    let id = upload_to(&client, &first.address(), "sigterm").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while status_of(&client, &first.address(), &id).await["status"] != "processing" {
+        assert!(Instant::now() < deadline, "job never started");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let pid = first.child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let exit = first.child.wait().unwrap();
+    assert!(exit.success(), "graceful exit: {exit:?}");
+    let second = spawn_serve(&settings, &data, None);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let view = status_of(&client, &second.address(), &id).await;
+        if view["status"] == "succeeded" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the released job was not taken at once: {view}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
