@@ -5,13 +5,16 @@
 #
 #   bash tools/gen_fixtures/check.sh            (from the repository root)
 #
-# Needs Python 3.11 with tools/gen_fixtures/requirements.txt installed, and the Debian
-# fonts fonts-noto-cjk, fonts-wqy-zenhei, fonts-arphic-ukai, fonts-arphic-uming.
+# Needs Python 3.11 with pip (it installs tools/gen_fixtures/requirements.txt from PyPI)
+# and the Debian fonts fonts-noto-cjk, fonts-wqy-zenhei, fonts-arphic-ukai,
+# fonts-arphic-uming (the pages are drawn with them: other font versions, other bytes).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 start=$(date +%s)
+# The pinned versions decide the bytes: install them (a no-op when already present).
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r "$root/tools/gen_fixtures/requirements.txt"
 python3 "$root/tools/gen_fixtures/generate.py" --out "$tmp" --seed 2024 >/dev/null
 status=0
 (cd "$root/fixtures/corpus" && ls *.zip *.truth.json | sort) >"$tmp.committed"

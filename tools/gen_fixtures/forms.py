@@ -115,6 +115,10 @@ def form_docx(f: FormData) -> bytes:
     r += 1
     label(r, r, "市人社部门\n推荐意见")
     put(r, 2, f"同意推荐。\n\n（盖章）\n{f.date_text if f.date_text else '年  月  日'}", 4)
+    from docx.shared import Cm
+    for row in t.rows:
+        for cell, width in zip(row.cells, (Cm(2.2), Cm(2.6), Cm(3.8), Cm(3.8), Cm(3.6))):
+            cell.width = width
     doc.core_properties.author = "Administrator"
     doc.core_properties.last_modified_by = "Administrator"
     doc.core_properties.created = dt.datetime(2024, 1, 15, 9, 0, 0)
@@ -312,6 +316,7 @@ def prose_pages(title_lines: list[str], salutation: str, paragraphs: list[str], 
     if p.y + mm(dpi, 45) > p.bottom:
         p = Page(dpi, face)
         pages.append(p)
+        p.paragraph("（此页无正文）", 14)  # what bureaus print on a signature-only page
     p.y += mm(dpi, 14)
     f_ = p.font(14)
     sx = p.right - int(f_.getlength(signer)) - mm(dpi, 6)

@@ -11,39 +11,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import json
 import os
 import random
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from files import image_pdf, text_pdf, write_dossier_zip  # noqa: E402
 from forms import FormData, certificate_page, form_docx, form_pages, form_xlsx, prose_pages  # noqa: E402
 from people import Person, employed_within, fill_year, id_check_digit, random_person  # noqa: E402
-from plan import DEFECTS, TOLERATED, DossierPlan, corpus  # noqa: E402
-from scan import BODY_FACES, ScanProfile, SealStyle, scan, seal_impression, stamp, to_jpeg, to_png  # noqa: E402
+from plan import DEFECTS, DossierPlan, corpus  # noqa: E402
+from scan import BODY_FACES, ScanProfile, SealStyle, scan, seal_impression, stamp, to_jpeg, to_png, to_png_scan  # noqa: E402
 from sheets import TableStyle, roster_workbooks  # noqa: E402
+from truth import ALL_CODES, YEARS, build_truth  # noqa: E402
 
-YEARS = (2022, 2023)
-RECEIVED_AT = "2024-01-20T09:30:00+08:00"
-ALL_CODES = [
-    "ARCHIVE_INVALID", "ARCHIVE_UNSAFE", "FILE_UNREADABLE", "FILE_UNSUPPORTED", "LOW_OCR_CONFIDENCE",
-    "MISSING_RECOMMENDATION_REPORT", "MISSING_APPLICATION_FORM", "MISSING_EDITABLE_VERSION", "MISSING_SCANNED_VERSION",
-    "MISSING_UNIT_MATERIALS", "MISSING_ROSTER", "MISSING_EMPLOYMENT_TRACKING", "MISSING_FORM_FIELD", "MISSING_OTHER_EVIDENCE",
-    "MISSING_STAMP", "STAMP_ISSUER_MISMATCH", "STAMP_DUPLICATED_IMAGE",
-    "ROSTER_COUNT_MISMATCH", "PASS_RATE_MISMATCH", "EMPLOYMENT_RATE_MISMATCH", "FORM_VERSION_MISMATCH",
-    "NARRATIVE_FIGURE_MISMATCH", "UNIT_LIST_MISMATCH",
-    "CATEGORY_INVALID", "BELOW_MIN_TRAINEES", "BELOW_MIN_PASS_RATE", "BELOW_MIN_EMPLOYMENT_RATE",
-    "BELOW_MIN_GRADUATE_EMPLOYMENT", "NAMING_RULE", "CITY_DUPLICATE_TYPE",
-    "DUPLICATE_PERSON", "INVALID_ID_NUMBER", "ID_GENDER_MISMATCH", "IMPLAUSIBLE_AGE", "SHARED_PHONE",
-    "SEQUENTIAL_IDENTIFIERS", "DATE_INCONSISTENT", "CROSS_DOSSIER_PERSON", "PDF_EDITED_AFTER_CREATION", "IMAGE_EDIT_TRACES",
-]
-COMPLETENESS = [c for c in ALL_CODES if c.startswith("MISSING_")] + ["UNIT_LIST_MISMATCH"]
-BATCH_CODES = {"CITY_DUPLICATE_TYPE", "CROSS_DOSSIER_PERSON"}
 SCANNERS = ["Canon iR-ADV C5535 PDF", "KONICA MINOLTA bizhub C364e", "HP Digital Sending Device", "EPSON Scan",
             "RICOH MP C3004ex", "Kyocera TASKalfa 3253ci", "Lenovo M7400 Scanner"]
 
@@ -56,40 +39,18 @@ def bureau_of(city: str) -> str:
     return "沈抚示范区党建工作部" if city == "沈抚示范区" else f"{city}人力资源和社会保障局"
 
 
-@dataclass
-class Expect:
-    code: str
-    paths: list[str] = field(default_factory=list)  # any of them (empty: path not pinned)
-    page: int | None = None
-    sheet: str | None = None
-    row: int | None = None
-    note: str = ""
-
-    def to_json(self) -> dict:
-        out: dict = {"code": self.code, "path": self.paths[0] if self.paths else None}
-        if len(self.paths) > 1:
-            out["also_accept_paths"] = self.paths[1:]
-        for k in ("page", "sheet", "row"):
-            if getattr(self, k) is not None:
-                out[k] = getattr(self, k)
-        if self.code in BATCH_CODES:
-            out["batch"] = True
-        if self.note:
-            out["note"] = self.note
-        return out
-
-
 class Builder:
     """Builds one dossier from its plan: people, figures, documents, defects, archive, truth."""
 
-    def __init__(self, plan: DossierPlan, seed: int):
+    def __init__(self, plan: DossierPlan, seed: int, slot: int = 0, slots: int = 1):
         self.p = plan
+        # digits 15–16 of this dossier's ID numbers (disjoint between dossiers)
+        self.seqs = [v for v in range(100) if v % slots == slot]
         self.seed = seed
         self.rng = random.Random(f"{seed}:{plan.name}")
         self.d = set(plan.defects)
         self.entries: list[tuple[str, bytes]] = []
         self.files: list[dict] = []
-        self.expect: list[Expect] = []
         self.rosters_truth: list[dict] = []
         self.bureau = bureau_of(plan.city)
         self.form_units = [u.name for u in plan.units]
@@ -107,14 +68,13 @@ class Builder:
             for ui, unit in enumerate(p.units):
                 n = left if ui == len(p.units) - 1 else round(total * unit.share)
                 left -= n
-                people = [random_person(rng, p.city, year, female, used) for _ in range(n)]
+                people = [random_person(rng, p.city, year, female, used, self.seqs) for _ in range(n)]
                 if p.batch and year == 2023 and ui == 0:
-                    shared = batch_shared_people(self.seed, p.batch, p.city, year, female)
+                    shared = batch_shared_people(self.seed, p.batch, p.city, year, female, self.batch_seqs)
                     people[5:5 + len(shared)] = shared
                     people = people[:n]
                 late = 0.25 if ("late_employment_2023" in self.d and year == 2023) else 0.0
-                employ = p.employment_rate[yi] if not late else p.employment_rate[yi]
-                fill_year(rng, people, year, p.occupations, p.pass_rate[yi], employ, p.employer_kind, p.city,
+                fill_year(rng, people, year, p.occupations, p.pass_rate[yi], p.employment_rate[yi], p.employer_kind, p.city,
                           unit.name, late_share=late)
                 self.people[(ui, year)] = people
         if p.decimals == 0:
@@ -153,8 +113,6 @@ class Builder:
     def evidence(self) -> dict[int, dict]:
         out = {}
         for year in YEARS:
-            if "no_roster_2023" in self.d and year == 2023:
-                pass  # the evidence is what the withheld roster would have said
             seen: dict[str, Person] = {}
             for x in self._all(year):
                 seen.setdefault(x.id_number, x)
@@ -206,7 +164,7 @@ class Builder:
         data = write_dossier_zip(self.entries, p.gbk, self.extra_raw)
         if "archive_truncated" in self.d:
             data = data[: len(data) * 3 // 5]
-        return data, self.truth(ev, printed)
+        return data, build_truth(self, ev, printed)
 
     # ---------------------------------------------------------------- paths
     def layout_paths(self) -> None:
@@ -428,8 +386,7 @@ class Builder:
             paras.append("本单位积极参与品牌创建工作，协助开展招生宣传、实训指导和就业推荐等工作。")
         paras.append("下一步，本单位将继续加强师资队伍建设，完善实训条件，提升培训质量，做好学员就业跟踪服务。")
         title = f"{name}培训就业情况报告"
-        kind_label = "scan" if p.layout == "scan" else ""
-        base = f"{folder}/{'scan0003' if kind_label else title}"
+        base = f"{folder}/{'scan0003' if p.layout == 'scan' else title}"
         seal_style = self.unit_seal(name)
         if mode == "text":
             imp = seal_impression(seal_style, 200, rng)
@@ -441,7 +398,7 @@ class Builder:
             pdf, _ = self.scanned_pdf(pages, seal_at, seal_style)
             self.add(base + ".pdf", pdf, "unit_material", "pdf", stamped_by=name, stamp_page=seal_at[0] + 1)
             return
-        # bare page images, as a phone or a scanner's "save as JPEG" gives them
+        # bare page images, as a phone or a scanner's "save as JPEG/PNG" gives them
         prof = ScanProfile.random(rng, pages[0].dpi)
         imp = seal_impression(seal_style, prof.dpi, rng)
         stamp(pages[seal_at[0]].img, imp, seal_at[1], seal_at[2])
@@ -454,9 +411,10 @@ class Builder:
                 ex[0x0131] = "Adobe Photoshop 24.1 (Windows)"
                 ex[0x0132] = "2024:01:19 21:14:02"
                 exif = ex.tobytes()
-            path = f"{folder}/{'IMG_2024011' if p.layout == 'scan' else title + '-'}{i + 1}.jpg"
-            self.add(path, to_jpeg(img, prof.quality, prof.dpi, exif), "unit_material", "image", stamped_by=name if i == seal_at[0] else None,
-                     page_of=title)
+            ext = "png" if mode == "png" else "jpg"
+            path = f"{folder}/{'IMG_2024011' if p.layout == 'scan' else title + '-'}{i + 1}.{ext}"
+            data = to_png_scan(img) if mode == "png" else to_jpeg(img, prof.quality, prof.dpi, exif)
+            self.add(path, data, "unit_material", "image", stamped_by=name if i == seal_at[0] else None, page_of=title)
             if edited_page and i == seal_at[0]:
                 self.photoshopped_path = path
 
@@ -469,8 +427,11 @@ class Builder:
         page, (cx, cy) = certificate_page(rng, self.form_units[0], honour, self.bureau, "二〇二三年十二月", 150)
         stamp(page.img, seal_impression(self.bureau_seal(), 150, rng), cx, cy)
         img = scan(page.img, ScanProfile.random(rng, 150), rng)
-        name = "IMG_20240112_101503.jpg" if p.layout == "scan" else "荣誉证书.jpg"
-        self.add(f"{self.path['evidence']}/{name}", to_jpeg(img, 60, 150), "other_evidence", "image")
+        if p.png_evidence:
+            self.add(f"{self.path['evidence']}/证书扫描.png", to_png_scan(img), "other_evidence", "image")
+        else:
+            name = "IMG_20240112_101503.jpg" if p.layout == "scan" else "荣誉证书.jpg"
+            self.add(f"{self.path['evidence']}/{name}", to_jpeg(img, 60, 150), "other_evidence", "image")
 
     # ----------------------------------------------------------- roster defects
     def plant_roster_defects(self) -> None:
@@ -541,187 +502,30 @@ class Builder:
             self.add(f"{self.path['evidence']}/培训现场照片.rar", blob, "unknown", "other")
 
     # ------------------------------------------------------------------- truth
-    def truth(self, ev, printed) -> dict:
-        p = self.p
-        ex: list[Expect] = []
-        form_paths = [f["path"] for f in self.files if f["kind"] == "application_form"]
-        editable = self.path["form"] if "no_form" not in self.d and "no_editable_form" not in self.d else None
-        form_primary = [editable] if editable else []
-        form_any = form_primary + [x for x in form_paths if x not in form_primary]
-        report = self.path["report"]
-        d = self.d
-        if "archive_truncated" in d:
-            ex.append(Expect("ARCHIVE_INVALID"))
-        if "archive_traversal" in d:
-            ex.append(Expect("ARCHIVE_UNSAFE", ["../../说明.txt"]))
-        if "corrupt_evidence_pdf" in d:
-            ex.append(Expect("FILE_UNREADABLE", [f"{self.path['evidence']}/培训现场照片.pdf"]))
-        if "rar_inside" in d:
-            ex.append(Expect("FILE_UNSUPPORTED", [f"{self.path['evidence']}/培训现场照片.rar"]))
-        if "bad_scan_report" in d:
-            ex.append(Expect("LOW_OCR_CONFIDENCE", [report], page=1))
-        if "no_report" in d:
-            ex.append(Expect("MISSING_RECOMMENDATION_REPORT"))
-        if "no_form" in d:
-            ex.append(Expect("MISSING_APPLICATION_FORM"))
-        if "no_editable_form" in d:
-            ex.append(Expect("MISSING_EDITABLE_VERSION", [self.path["form_scan"]]))
-        if "no_scanned_form" in d:
-            ex.append(Expect("MISSING_SCANNED_VERSION", [self.path["form"]]))
-        if "unit_without_materials" in d:
-            ex.append(Expect("MISSING_UNIT_MATERIALS", form_any, note="大连长兴岛船舶技工学校"))
-        if "unit_not_in_form" in d:
-            ex.append(Expect("UNIT_LIST_MISMATCH", [], note=self.extra_unit))
-        if "no_roster_2023" in d:
-            ex.append(Expect("MISSING_ROSTER", note="2023"))
-        if "no_tracking_2022" in d:
-            ex.append(Expect("MISSING_EMPLOYMENT_TRACKING", note="2022"))
-        if "blank_occupation" in d:
-            ex.append(Expect("MISSING_FORM_FIELD", form_any, note="品牌行业或职业(工种)"))
-        if "blank_employment_2023" in d:
-            ex.append(Expect("MISSING_FORM_FIELD", form_any, note="2023年培训后就业率"))
-        if not p.other_evidence and "archive_truncated" not in d:
-            ex.append(Expect("MISSING_OTHER_EVIDENCE"))
-        if "report_unstamped" in d:
-            ex.append(Expect("MISSING_STAMP", [report], page=self.report_pages))
-        if "report_wrong_seal" in d:
-            ex.append(Expect("STAMP_ISSUER_MISMATCH", [report], page=self.report_pages))
-        if "pasted_seal" in d:
-            ex.append(Expect("STAMP_DUPLICATED_IMAGE", [report, self.path["form_scan"]]))
-        if "inflated_count_2022" in d:
-            ex.append(Expect("ROSTER_COUNT_MISMATCH", self.roster_paths[2022] + form_any, note="2022"))
-        if "inflated_pass_2023" in d:
-            ex.append(Expect("PASS_RATE_MISMATCH", self.roster_paths[2023] + form_any, note="2023"))
-        if "inflated_employment_2022" in d:
-            ex.append(Expect("EMPLOYMENT_RATE_MISMATCH", self.tracking_paths[2022] + form_any, note="2022"))
-        if "late_employment_2023" in d:
-            ex.append(Expect("EMPLOYMENT_RATE_MISMATCH", self.tracking_paths[2023] + form_any, note="2023"))
-        if "scan_differs" in d:
-            ex.append(Expect("FORM_VERSION_MISMATCH", [self.path["form_scan"], self.path["form"]], note="2023年培训人数"))
-        if "report_figure_differs" in d:
-            ex.append(Expect("NARRATIVE_FIGURE_MISMATCH", [report], page=1, note="2022年培训人数"))
-        if "two_types" in d or "no_scope" in d:
-            ex.append(Expect("CATEGORY_INVALID", form_any))
-        if "few_trainees" in d:
-            ex.append(Expect("BELOW_MIN_TRAINEES", form_any, note="2023"))
-        if "low_pass" in d:
-            ex.append(Expect("BELOW_MIN_PASS_RATE", form_any))
-        if "low_employment" in d:
-            ex.append(Expect("BELOW_MIN_EMPLOYMENT_RATE", form_any))
-        if "low_graduate_employment" in d:
-            unit_docs = [f["path"] for f in self.files if f["kind"] == "unit_material"]
-            ex.append(Expect("BELOW_MIN_GRADUATE_EMPLOYMENT", [report] + unit_docs + form_any))
-        if "bad_name" in d:
-            ex.append(Expect("NAMING_RULE", form_any))
-        if "pdf_edited" in d:
-            ex.append(Expect("PDF_EDITED_AFTER_CREATION", [report]))
-        if "photoshopped_page" in d:
-            ex.append(Expect("IMAGE_EDIT_TRACES", [self.photoshopped_path]))
-        if "ids_as_numbers" in d:
-            for year in YEARS:
-                path, sheet, rows = self.roster_locs[(0, year, "roster")]
-                ex.append(Expect("INVALID_ID_NUMBER", [path], sheet=sheet, row=rows[0], note="all rows: 15 digits + 000"))
-        if "batch_same_type" in d:
-            ex.append(Expect("CITY_DUPLICATE_TYPE", form_any))
-            ex.append(Expect("CROSS_DOSSIER_PERSON", self.roster_paths[2023], note="2023: 40 persons shared"))
-        for code, ui, year, kind, idx in self.roster_marks:
-            path, sheet, rows = self.roster_locs[(ui, year, kind)]
-            ex.append(Expect(code, [path], sheet=sheet, row=rows[idx]))
-            if code in ("INVALID_ID_NUMBER", "ID_GENDER_MISMATCH", "IMPLAUSIBLE_AGE", "SHARED_PHONE",
-                        "SEQUENTIAL_IDENTIFIERS", "DUPLICATE_PERSON") and (ui, year, "tracking") in self.roster_locs:
-                pass  # the tracking table repeats the person; a finding there is allowed, not required
-        expected_codes = {e.code for e in ex}
-        allowed: set[str] = set(TOLERATED)
-        for tag in p.defects:
-            must, may, _ = DEFECTS[tag]
-            for c in may:
-                allowed.update(COMPLETENESS if c == "*completeness" else [c])
-        if "ids_as_numbers" in d or "bad_check_digits" in d or "child_trainee" in d or "gender_flip" in d:
-            allowed.update({"INVALID_ID_NUMBER", "ID_GENDER_MISMATCH", "IMPLAUSIBLE_AGE"} & expected_codes)
-        if "archive_truncated" in d:
-            must_not = ["ARCHIVE_UNSAFE"]
-        else:
-            must_not = [c for c in ALL_CODES if c not in expected_codes and c not in allowed]
-        app = None
-        if "archive_truncated" not in d and "no_form" not in d:
-            f = self.form_data
-            app = {
-                "brand_name": f.brand_name, "city": p.city,
-                "scope": f.scopes[0] if len(f.scopes) == 1 else None,
-                "type": f.types[0] if len(f.types) == 1 else None,
-                "occupations": f.occupations, "units": f.units,
-                "years": [{"year": y, "trainees": int(printed[y][0]) if printed[y][0] else None,
-                           "pass_rate": parse_pct(printed[y][1]), "employment_rate": parse_pct(printed[y][2])}
-                          for y in YEARS],
-                "source": editable or self.path["form_scan"],
-            }
-        truth = {
-            "schema": "dossier-verify/corpus-truth/v1",
-            "dossier": f"{p.name}.zip",
-            "received_at": RECEIVED_AT,
-            "clean": not p.defects,
-            "expected_verdict": verdict_of([e.code for e in ex]),
-            "layout": {"style": p.layout, "gbk_names_without_utf8_flag": p.gbk, "editable_form": p.editable,
-                       "rates_printed_with_decimals": p.decimals, "checkbox_mark": p.mark},
-            "defects": [{"tag": t, "description": DEFECTS[t][2]} for t in p.defects],
-            "application": app,
-            "evidence": [ev[y] for y in YEARS],
-            "graduate_employment_rate": p.graduate_employment,
-            "expected_findings": [e.to_json() for e in ex],
-            "must_not": must_not,
-            "batch_group": p.batch or None,
-            "files": sorted(self.files, key=lambda f: f["path"]),
-            "rosters": sorted(self.rosters_truth, key=lambda r: (r["path"], r["sheet"], r["year"])),
-        }
-        if hasattr(self, "scan_form_years"):
-            truth["scanned_form_years"] = {str(y): list(v) for y, v in self.scan_form_years.items()}
-        return truth
-
-
-SEVERITY_ERROR = {"ARCHIVE_INVALID", "ARCHIVE_UNSAFE", "MISSING_RECOMMENDATION_REPORT", "MISSING_APPLICATION_FORM",
-                  "MISSING_EDITABLE_VERSION", "MISSING_SCANNED_VERSION", "MISSING_UNIT_MATERIALS", "MISSING_ROSTER",
-                  "MISSING_EMPLOYMENT_TRACKING", "MISSING_FORM_FIELD", "MISSING_STAMP", "ROSTER_COUNT_MISMATCH",
-                  "PASS_RATE_MISMATCH", "EMPLOYMENT_RATE_MISMATCH", "FORM_VERSION_MISMATCH", "CATEGORY_INVALID",
-                  "BELOW_MIN_TRAINEES", "BELOW_MIN_PASS_RATE", "BELOW_MIN_EMPLOYMENT_RATE", "BELOW_MIN_GRADUATE_EMPLOYMENT"}
-SEVERITY_INFO = {"FILE_UNSUPPORTED", "MISSING_OTHER_EVIDENCE"}
-
-
-def verdict_of(codes: list[str]) -> str:
-    """findings.md: reject if any error; else needs_review if any warning; else pass."""
-    if any(c in SEVERITY_ERROR for c in codes):
-        return "reject"
-    if any(c not in SEVERITY_INFO for c in codes):
-        return "needs_review"
-    return "pass"
-
-
-def parse_pct(s: str) -> float | None:
-    if not s:
-        return None
-    return round(float(s.rstrip("%")) / 100, 4)
-
-
 def hash_str(s: str) -> int:
     import hashlib
     return int.from_bytes(hashlib.sha256(s.encode()).digest()[:8], "big")
 
 
-def batch_shared_people(seed: int, group: str, city: str, year: int, female: float) -> list[Person]:
+def batch_shared_people(seed: int, group: str, city: str, year: int, female: float, seqs: list[int]) -> list[Person]:
     """The 40 trainees both dossiers of a batch group count (same names, IDs, phones)."""
     r = random.Random(f"{seed}:batch:{group}")
     used: set[str] = set()
-    return [random_person(r, city, year, female, used) for _ in range(40)]
+    return [random_person(r, city, year, female, used, seqs) for _ in range(40)]
 
 
-def build_one(args: tuple[DossierPlan, int, str]) -> tuple[str, int]:
-    plan, seed, out = args
-    data, truth = Builder(plan, seed).build()
+def build_one(args: tuple[DossierPlan, int, str, int, int]) -> tuple[str, int, dict[int, set[str]]]:
+    plan, seed, out, slot, slots = args
+    builder = Builder(plan, seed, slot, slots)
+    builder.batch_seqs = [v for v in range(100) if v % slots == slots - 1]
+    data, truth = builder.build()
+    ids = {y: {x.id_number for x in builder._all(y)} for y in YEARS}
     with open(os.path.join(out, f"{plan.name}.zip"), "wb") as fh:
         fh.write(data)
     with open(os.path.join(out, f"{plan.name}.truth.json"), "w", encoding="utf-8") as fh:
         json.dump(truth, fh, ensure_ascii=False, indent=2, sort_keys=False)
         fh.write("\n")
-    return plan.name, len(data)
+    return plan.name, len(data), ids
 
 
 def main() -> int:
@@ -741,14 +545,29 @@ def main() -> int:
     if missing:
         print("plan does not cover:", missing, file=sys.stderr)
         return 1
-    jobs = [(p, a.seed, a.out) for p in plans]
+    # ID slots follow the full plan's order, so --only builds the same files; the last
+    # slot is the batch groups' shared trainees.
+    order = {p.name: i for i, p in enumerate(corpus())}
+    slots = len(order) + 1
+    jobs = [(p, a.seed, a.out, order[p.name], slots) for p in plans]
     if a.jobs > 1:
         with ProcessPoolExecutor(a.jobs) as pool:
             results = list(pool.map(build_one, jobs))
     else:
         results = [build_one(j) for j in jobs]
-    total = sum(n for _, n in results)
-    for name, n in results:
+    # Only a batch group may share trainees: a chance collision of random IDs between two
+    # other dossiers would plant a CROSS_DOSSIER_PERSON no truth file expects.
+    group = {p.name: p.batch for p in plans}
+    for i, (a, _, ids_a) in enumerate(results):
+        for b, _, ids_b in results[i + 1:]:
+            if group[a] and group[a] == group[b]:
+                continue
+            for y in YEARS:
+                if ids_a[y] & ids_b[y]:
+                    print(f"unplanned shared trainees between {a} and {b} in {y}", file=sys.stderr)
+                    return 1
+    total = sum(n for _, n, _ in results)
+    for name, n, _ in results:
         print(f"{name}.zip\t{n / 1e6:.2f} MB")
     print(f"{len(results)} dossiers, {total / 1e6:.1f} MB")
     return 0

@@ -55,8 +55,8 @@ def id_check_digit(first17: str) -> str:
     return ID_CHECK[total % 11]
 
 
-def make_id(rng: random.Random, region: str, birth: dt.date, male: bool) -> str:
-    seq = rng.randrange(0, 100)
+def make_id(rng: random.Random, region: str, birth: dt.date, male: bool, seqs: list[int] | None = None) -> str:
+    seq = rng.choice(seqs) if seqs else rng.randrange(0, 100)
     parity = rng.choice([1, 3, 5, 7, 9] if male else [0, 2, 4, 6, 8])
     first17 = f"{region}{birth:%Y%m%d}{seq:02d}{parity}"
     return first17 + id_check_digit(first17)
@@ -101,14 +101,17 @@ def random_phone(rng: random.Random) -> str:
     return rng.choice(PHONE_PREFIXES) + f"{rng.randrange(0, 10**8):08d}"
 
 
-def random_person(rng: random.Random, city: str, year: int, female_share: float, used_ids: set[str]) -> Person:
+def random_person(rng: random.Random, city: str, year: int, female_share: float, used_ids: set[str],
+                  seqs: list[int] | None = None) -> Person:
+    """`seqs`: the values digits 15–16 may take in this dossier. Dossiers get disjoint sets so
+    that no two of them share a trainee by chance (only a planted batch defect may)."""
     male = rng.random() >= female_share
     regions = LIAONING_REGIONS.get(city, LIAONING_REGIONS["沈阳市"])
     region = rng.choice(MIGRANT_REGIONS) if rng.random() < 0.06 else rng.choice(regions)
     age = int(rng.triangular(18, 58, 36))
     birth = dt.date(year - age, 1, 1) + dt.timedelta(days=rng.randrange(0, 365))
     while True:
-        idn = make_id(rng, region, birth, male)
+        idn = make_id(rng, region, birth, male, seqs)
         if idn not in used_ids:
             used_ids.add(idn)
             break

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 class UnitPlan:
     name: str
     share: float = 1.0          # share of the brand's trainees trained by this unit
-    narrative: str = "scan"     # "scan" (scanned PDF) | "text" (text PDF + seal picture) | "jpg" (bare page images)
+    narrative: str = "scan"     # "scan" (scanned PDF) | "text" (text PDF + seal picture) | "jpg"/"png" (bare page images)
 
 
 @dataclass
@@ -38,6 +38,7 @@ class DossierPlan:
     decimals: int = 1           # rates printed with 1 or 0 decimals
     mark: str = "☑"
     other_evidence: bool = True
+    png_evidence: bool = False  # the certificate as a palette PNG instead of a JPEG
     graduate_employment: float | None = None  # 院校 only: stated in report and narrative
     defects: list[str] = field(default_factory=list)
     batch: str = ""             # batch group for the cross-dossier codes
@@ -114,9 +115,10 @@ def corpus() -> list[DossierPlan]:
         P("clean-03-anshan-enterprise", "鞍山市", "鞍钢轧钢工", "重点产业人才", "企业", ["轧钢工", "炼钢工"],
           [U("鞍钢集团有限公司职工培训中心", 1.0, "text")],
           (1530, 1544), (0.934, 0.941), (0.953, 0.962), "企业", layout="numbered", mark="√"),
-        P("clean-04-jinzhou-school", "锦州市", "锦职网络营销师", "新职业新业态人才", "院校", ["网络营销师", "互联网营销师"],
+        P("clean-04-jinzhou-school", "锦州市", "锦州职院网络营销师", "新职业新业态人才", "院校", ["网络营销师", "互联网营销师"],
           [U("锦州职业技术学院", 1.0)],
-          (560, 612), (0.884, 0.902), (0.672, 0.705), "电商", layout="scan", gbk=True, graduate_employment=0.968),
+          (560, 612), (0.884, 0.902), (0.672, 0.705), "电商", layout="scan", gbk=True, graduate_employment=0.968,
+          png_evidence=True),
         P("clean-05-chaoyang-rural", "朝阳市", "朝阳果树师傅", "乡村振兴人才", "其他", ["果树栽培工", "农艺工"],
           [U("朝阳市现代农业职业培训学校", 1.0, "jpg")],
           (310, 336), (0.835, 0.851), (0.592, 0.611), "农业", layout="numbered", decimals=0),
@@ -127,7 +129,7 @@ def corpus() -> list[DossierPlan]:
           [U("营口市家庭服务业协会培训中心", 1.0, "text")],
           (520, 548), (0.873, 0.889), (0.652, 0.671), "家政", layout="scan", mark="■"),
         P("clean-08-dalian-region", "大连市", "大连电商直播员", "新职业新业态人才", "行政区域", ["互联网营销师", "电子商务师"],
-          [U("大连市电子商务职业培训学校", 0.5), U("大连金普新区创业职业培训学校", 0.5, "jpg")],
+          [U("大连市电子商务职业培训学校", 0.5), U("大连金普新区创业职业培训学校", 0.5, "png")],
           (2020, 2055), (0.846, 0.857), (0.641, 0.652), "电商", layout="numbered", gbk=True, decimals=0, mark="√"),
         P("clean-09-fuxin-heritage", "阜新市", "阜新玛瑙雕刻匠", "乡村振兴人才", "其他", ["玛瑙雕刻工"],
           [U("阜新市十家子玛瑙雕刻职业培训学校", 1.0)],
@@ -147,7 +149,7 @@ def corpus() -> list[DossierPlan]:
         P("defect-03-unreadable-unsupported", "辽阳市", "辽阳芳烃操作工", "重点产业人才", "行业", ["化工总控工", "化学检验员"],
           [U("辽阳石化职业技能培训中心", 1.0, "text")], (512, 540), (0.87, 0.88), (0.68, 0.7), "制造",
           defects=["corrupt_evidence_pdf", "rar_inside"], gbk=True),
-        P("defect-04-bad-scan", "葫芦岛市", "兴城泳装缝纫工", "重点产业人才", "行政区域", ["缝纫工", "服装制版师"],
+        P("defect-04-bad-scan", "葫芦岛市", "葫芦岛泳装缝纫工", "重点产业人才", "行政区域", ["缝纫工", "服装制版师"],
           [U("兴城市泳装职业技能培训学校", 1.0)], (812, 830), (0.85, 0.86), (0.62, 0.64), "制造",
           defects=["bad_scan_report"]),
         P("defect-05-no-report", "抚顺市", "抚顺月嫂", "生活服务人才", "行政区域", ["母婴护理员", "育婴员"],
@@ -204,10 +206,10 @@ def corpus() -> list[DossierPlan]:
         P("defect-22-enterprise-low-pass", "大连市", "大连港吊装工", "重点产业人才", "企业", ["起重装卸机械操作工"],
           [U("大连港集团有限公司职工教育培训中心", 1.0, "text")], (1505, 1518), (0.87, 0.88), (0.93, 0.94), "企业",
           defects=["low_pass"], gbk=True),
-        P("defect-23-low-employment", "葫芦岛市", "绥中果农", "乡村振兴人才", "行政区域", ["果树栽培工"],
+        P("defect-23-low-employment", "葫芦岛市", "葫芦岛果农", "乡村振兴人才", "行政区域", ["果树栽培工"],
           [U("绥中县农民职业技能培训学校", 1.0)], (806, 818), (0.85, 0.86), (0.46, 0.47), "农业",
           defects=["low_employment"]),
-        P("defect-24-school-graduates", "营口市", "营职汽修工", "重点产业人才", "院校", ["汽车维修工"],
+        P("defect-24-school-graduates", "营口市", "营口职院汽修工", "重点产业人才", "院校", ["汽车维修工"],
           [U("营口职业技术学院", 1.0)], (530, 545), (0.88, 0.89), (0.7, 0.71), "制造",
           defects=["low_graduate_employment"], graduate_employment=0.926),
         P("defect-25-roster-ids", "沈阳市", "沈阳养老护理员", "生活服务人才", "行业", ["养老护理员"],

@@ -307,6 +307,15 @@ def to_jpeg(img: Image.Image, quality: int, dpi: int, exif: bytes | None = None)
     return buf.getvalue()
 
 
+def to_png_scan(img: Image.Image, colors: int = 32) -> bytes:
+    """A scan saved as an 8-bit palette PNG, as some scanner software does."""
+    buf = io.BytesIO()
+    # octree keeps the seal's red (median cut folds it into the greys)
+    img.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
+        buf, format="PNG", optimize=False)
+    return buf.getvalue()
+
+
 def to_png(img: Image.Image) -> bytes:
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=False)
