@@ -283,19 +283,31 @@ fn finding_outcomes(stem: &str, truth: &Value, report: &Report, out: &mut Vec<Ou
     }
 }
 
-/// Batch-only codes. There is no batch entry point in the library yet (issue 7): until
-/// there is, nothing produces them and these expectations fail. When it lands, feed it
-/// the `Verified` digests here.
-fn batch_findings(_verified: &[dossier_verify::Verified]) -> BTreeMap<String, Vec<Finding>> {
-    BTreeMap::new()
+/// Batch-only codes: each truth `batch_group` is checked as one batch, the way a reviewer
+/// re-checks one city's recommendations together.
+fn batch_findings(truths: &[(String, Value)], verified: &[dossier_verify::Verified], config: &Config) -> BTreeMap<String, Vec<Finding>> {
+    let mut groups: BTreeMap<String, Vec<dossier_verify::checks::cross_dossier::DossierDigest>> = BTreeMap::new();
+    for ((_, truth), v) in truths.iter().zip(verified) {
+        if let Some(group) = text(&truth["batch_group"]) {
+            groups.entry(group).or_default().push(v.digest.clone());
+        }
+    }
+    let mut by_sha: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    for digests in groups.values() {
+        for (dossier, finding) in dossier_verify::checks::cross_dossier::check_batch(digests, config) {
+            by_sha.entry(dossier).or_default().push(finding);
+        }
+    }
+    by_sha
 }
 
 fn batch_outcomes(
     truths: &[(String, Value)],
     verified: &[dossier_verify::Verified],
+    config: &Config,
     out: &mut Vec<Outcome>,
 ) {
-    let by_sha = batch_findings(verified);
+    let by_sha = batch_findings(truths, verified, config);
     for ((stem, truth), v) in truths.iter().zip(verified) {
         let findings = by_sha
             .get(&v.report.dossier.sha256)
@@ -418,7 +430,7 @@ fn corpus_reports_match_their_truth() {
         application_outcomes(stem, truth, &v.report, &mut outcomes);
         finding_outcomes(stem, truth, &v.report, &mut outcomes);
     }
-    batch_outcomes(&truths, &verified, &mut outcomes);
+    batch_outcomes(&truths, &verified, &config, &mut outcomes);
 
     let mut list = load_list();
     let checked: BTreeSet<&str> = truths.iter().map(|(s, _)| s.as_str()).collect();
