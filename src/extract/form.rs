@@ -6,6 +6,7 @@
 //! (NFKC, whitespace-insensitive), checkbox reading from glyphs, splitting occupations and
 //! units, and parsing the 培训情况 figures through [`crate::domain`].
 
+pub mod boxes;
 pub mod editable;
 pub mod scanned;
 
