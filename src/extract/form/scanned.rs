@@ -288,10 +288,43 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
     form
 }
 
+/// The row after the header whose text left of the year columns holds at least three
+/// quarters of a label's characters; with the label's right edge.
+fn fuzzy_metric(rows: &[Row], header: usize, labels: &[String], first_column: u32) -> Option<(usize, usize, u32)> {
+    let mut best: Option<(usize, u32, f64)> = None;
+    for (i, row) in rows.iter().enumerate().skip(header + 1) {
+        let left: Vec<&Token> = row.tokens.iter().filter(|t| t.x1 < first_column.saturating_sub(40)).collect();
+        let text: String = left.iter().map(|t| t.text.as_str()).collect();
+        for label in labels {
+            let mut pool: Vec<char> = text.chars().collect();
+            let mut hits = 0;
+            for c in label.chars() {
+                if let Some(k) = pool.iter().position(|p| *p == c) {
+                    pool.remove(k);
+                    hits += 1;
+                }
+            }
+            let score = hits as f64 / label.chars().count().max(1) as f64;
+            if hits >= 3 && score >= 0.75 && best.is_none_or(|b| score > b.2) {
+                best = Some((i, left.iter().map(|t| t.x1).max().unwrap_or(0), score));
+            }
+        }
+    }
+    best.map(|(i, x, _)| (i, 0, x))
+}
+
 /// Tesseract reads a printed % after decimals as g/o/°/9 ("87.0g"): a figure with
 /// decimals in a rate cell ending so is a percentage.
 fn ocr_percent(text: &str) -> String {
     let c = compact(text);
+    // "89.196" is 89.1 followed by a % read as 96: rates are printed with one or two
+    // decimals, so three or more ending in 96 are a garbled sign.
+    let decimals = |s: &str| s.split_once('.').map_or(0, |(_, d)| d.len());
+    if let Some(number) = c.strip_suffix("96") {
+        if decimals(&c) >= 3 && (1..=2).contains(&decimals(number)) && number.parse::<f64>().is_ok_and(|v| v <= 100.0) && v_gt_1(number) {
+            return format!("{number}%");
+        }
+    }
     if let Some(number) = c.strip_suffix(['g', 'o', '°', 'G']) {
         if number.contains('.') && number.parse::<f64>().is_ok_and(|v| v <= 100.0) {
             return format!("{number}%");
@@ -300,19 +333,52 @@ fn ocr_percent(text: &str) -> String {
     c
 }
 
+fn v_gt_1(number: &str) -> bool {
+    number.parse::<f64>().is_ok_and(|v| v > 1.0)
+}
+
 /// Year columns from the header row; each metric row's tokens go to the nearest column.
 fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location) -> Vec<FormYear> {
-    let mut columns: Vec<(i32, u32)> =
-        rows[header].tokens.iter().filter_map(|t| year_in(&t.text).map(|y| (y, (t.x0 + t.x1) / 2))).collect();
+    // The header's tokens, with those of a row OCR split off it (a year read a line lower).
+    let h = &rows[header];
+    let band = h.y1 - h.y0;
+    let tokens: Vec<&Token> = rows
+        .iter()
+        .filter(|r| r.y0 + r.y1 >= h.y0 + h.y1 - band && r.y0 + r.y1 <= h.y0 + h.y1 + band)
+        .flat_map(|r| r.tokens.iter())
+        .collect();
+    // Year columns: a readable year, or digits OCR garbled ("2&023") before a 年.
+    let mut candidates: Vec<(Option<i32>, u32)> = Vec::new();
+    for (k, t) in tokens.iter().enumerate() {
+        let xc = (t.x0 + t.x1) / 2;
+        if let Some(y) = year_in(&t.text) {
+            candidates.push((Some(y), xc));
+        } else if t.text.chars().filter(char::is_ascii_digit).count() >= 3
+            && (t.text.ends_with('年') || tokens.get(k + 1).is_some_and(|n| n.text.starts_with('年') && !n.text.starts_with("年份")))
+        {
+            candidates.push((None, xc));
+        }
+    }
+    candidates.sort_by_key(|c| c.1);
+    candidates.dedup_by_key(|c| c.0.map_or(c.1 as i32, |y| -y));
+    let round = &rules.round.years;
+    let columns: Vec<(i32, u32)> = if candidates.iter().any(|c| c.0.is_none()) && candidates.len() == round.len() {
+        // A garbled year: the columns are the round's years, left to right.
+        round.iter().copied().zip(candidates.iter().map(|c| c.1)).collect()
+    } else {
+        candidates.iter().filter_map(|c| c.0.map(|y| (y, c.1))).collect()
+    };
     if columns.is_empty() {
         return Vec::new();
     }
-    columns.dedup_by_key(|c| c.0);
+    let first_column = columns.iter().map(|c| c.1).min().unwrap_or(0);
     let mut out: Vec<FormYear> = columns.iter().map(|(y, _)| FormYear { year: *y, trainees: None, pass_rate: None, employment_rate: None }).collect();
     for metric in ["trainees", "pass_rate", "employment_rate"] {
         let ls = labels(rules, metric);
-        let Some((i, _, label_x)) = rows.iter().enumerate().skip(header + 1).find_map(|(i, r)| ls.iter().find_map(|l| r.find(l)).map(|(e, x)| (i, e, x)))
-        else {
+        let exact = rows.iter().enumerate().skip(header + 1).find_map(|(i, r)| ls.iter().find_map(|l| r.find(l)).map(|(e, x)| (i, e, x)));
+        // A label with a stray character in it ("培训人和人数"): by shared characters,
+        // among the tokens left of the first year column.
+        let Some((i, _, label_x)) = exact.or_else(|| fuzzy_metric(rows, header, &ls, first_column)) else {
             continue;
         };
         let mut texts: Vec<String> = vec![String::new(); columns.len()];
@@ -347,6 +413,8 @@ mod tests {
     #[test]
     fn ocr_percent_signs() {
         assert_eq!(ocr_percent("87.0g"), "87.0%");
+        assert_eq!(ocr_percent("89.196"), "89.1%");
+        assert_eq!(ocr_percent("0.896"), "0.896");
         assert_eq!(ocr_percent("86.2%"), "86.2%");
         assert_eq!(ocr_percent("2150"), "2150");
     }
