@@ -141,7 +141,8 @@ fn judge(image: &GrayImage, x: u32, yc: u32, h: u32) -> Option<(bool, [u32; 4])>
     let lines: Vec<u32> = (x0..x1).filter(|&cx| is_line(cx)).collect();
     let mut frame = None;
     'search: for &right in lines.iter().rev() {
-        for &left in lines.iter().filter(|&&l| l + h * 6 / 10 <= right && l + h * 16 / 10 >= right) {
+        // The nearest left side first: a table border further left is not the box's.
+        for &left in lines.iter().rev().filter(|&&l| l + h * 6 / 10 <= right && l + h * 16 / 10 >= right) {
             let (ls, ll) = run(left);
             let (rs, rl) = run(right);
             let (top, bottom) = (ls.max(rs), (ls + ll).min(rs + rl).saturating_sub(1));

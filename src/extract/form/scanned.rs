@@ -317,6 +317,11 @@ fn fuzzy_metric(rows: &[Row], header: usize, labels: &[String], first_column: u3
 /// decimals in a rate cell ending so is a percentage.
 fn ocr_percent(text: &str) -> String {
     let c = compact(text);
+    // Specks after the sign ("93.0%0"): the figure ends at its %.
+    let c = match c.find('%') {
+        Some(i) => c[..=i].to_string(),
+        None => c,
+    };
     // "89.196" is 89.1 followed by a % read as 96: rates are printed with one or two
     // decimals, so three or more ending in 96 are a garbled sign.
     let decimals = |s: &str| s.split_once('.').map_or(0, |(_, d)| d.len());
@@ -413,6 +418,7 @@ mod tests {
     #[test]
     fn ocr_percent_signs() {
         assert_eq!(ocr_percent("87.0g"), "87.0%");
+        assert_eq!(ocr_percent("94.0%0"), "94.0%");
         assert_eq!(ocr_percent("89.196"), "89.1%");
         assert_eq!(ocr_percent("0.896"), "0.896");
         assert_eq!(ocr_percent("86.2%"), "86.2%");
