@@ -222,10 +222,10 @@ impl Words {
 /// `Some(false)` for a negative word, `Some(true)` for a positive one: exact first, then contained.
 fn outcome(text: &str, yes: &[String], no: &[String]) -> Option<bool> {
     let t = compact(text);
-    if no.iter().any(|w| *w == t) {
+    if no.contains(&t) {
         return Some(false);
     }
-    if yes.iter().any(|w| *w == t) {
+    if yes.contains(&t) {
         return Some(true);
     }
     if no.iter().any(|w| w.chars().count() >= 2 && t.contains(w.as_str())) {

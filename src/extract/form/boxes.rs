@@ -174,6 +174,15 @@ fn judge(image: &GrayImage, x: u32, yc: u32, h: u32) -> Option<(bool, [u32; 4])>
     Some((share > TICKED, [left, by0, bw, bh]))
 }
 
+/// Decides the scanned form's 品牌范围 and 品牌类型 boxes from the page image OCR read
+/// (call where the image is still at hand: the page's `words` refer to its pixels).
+pub fn refine_with_image(form: &mut crate::extract::FormData, page: &crate::extract::Page, image: &GrayImage, rules: &crate::config::Rules) {
+    let scopes = box_states(&page.words, image, &rules.form.scopes);
+    apply(&mut form.scopes, &scopes);
+    let types = box_states(&page.words, image, &rules.form.types);
+    apply(&mut form.types, &types);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,13 +222,4 @@ mod tests {
         let states: Vec<(String, bool)> = box_states(&words, &img, &options).into_iter().map(|(o, t, _)| (o, t)).collect();
         assert_eq!(states, vec![("行政区域".to_string(), false), ("行业".to_string(), true), ("企业".to_string(), true)]);
     }
-}
-
-/// Decides the scanned form's 品牌范围 and 品牌类型 boxes from the page image OCR read
-/// (call where the image is still at hand: the page's `words` refer to its pixels).
-pub fn refine_with_image(form: &mut crate::extract::FormData, page: &crate::extract::Page, image: &GrayImage, rules: &crate::config::Rules) {
-    let scopes = box_states(&page.words, image, &rules.form.scopes);
-    apply(&mut form.scopes, &scopes);
-    let types = box_states(&page.words, image, &rules.form.types);
-    apply(&mut form.types, &types);
 }

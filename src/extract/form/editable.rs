@@ -14,6 +14,9 @@ use super::{
     year_in, LabelMatch,
 };
 
+/// A field's label cell (row, column) and its values with their locations.
+type Labelled = (usize, usize, Vec<(String, Location)>);
+
 /// A sheet seen as a grid of trimmed texts with merged regions resolved.
 struct Grid<'a> {
     sheet: &'a Sheet,
@@ -109,7 +112,7 @@ impl<'a> Grid<'a> {
     }
 
     /// The value of a field: same-cell remainder after the label, else the cells right of it.
-    fn value(&self, labels: &[String]) -> Option<(usize, usize, Vec<(String, Location)>)> {
+    fn value(&self, labels: &[String]) -> Option<Labelled> {
         let (r, c, m) = self.find(labels)?;
         let values = match m {
             LabelMatch::Prefix(rest) => vec![(rest, self.location(r, c))],
