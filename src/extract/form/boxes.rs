@@ -25,8 +25,10 @@ pub fn box_states(words: &[Word], image: &GrayImage, options: &[String]) -> Vec<
     let mut out = Vec::new();
     for option in options {
         let want = compact(option);
-        let Some((x, yc)) = option_start(words, &want) else { continue };
-        if let Some((ticked, bbox)) = judge(image, x, yc, h) {
+        // The option's words may also occur elsewhere (行业 in 品牌行业或职业): the
+        // occurrence with a box before it is the option.
+        let judged = option_starts(words, &want).into_iter().find_map(|(x, yc)| judge(image, x, yc, h));
+        if let Some((ticked, bbox)) = judged {
             out.push((option.clone(), ticked, bbox));
         }
     }
@@ -57,10 +59,11 @@ fn text_height(words: &[Word]) -> u32 {
     widths.get(widths.len() / 2).copied().unwrap_or(30).clamp(10, 120)
 }
 
-/// Where an option's text starts: the x of its first character and its vertical centre.
-/// An option may start inside a token ("口院校"): the x is then interpolated over the
-/// token's characters.
-fn option_start(words: &[Word], option: &str) -> Option<(u32, u32)> {
+/// Where an option's text starts, at each occurrence: the x of its first character and
+/// its vertical centre. An option may start inside a token ("口院校"): the x is then
+/// interpolated over the token's characters.
+fn option_starts(words: &[Word], option: &str) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
         let text = compact(&w.text);
         // The option is this token, or starts in it and goes on in the next tokens.
@@ -78,9 +81,9 @@ fn option_start(words: &[Word], option: &str) -> Option<(u32, u32)> {
             continue; // starts in a later token: that token's own turn
         }
         let x = w.bbox[0] + (w.bbox[2] as u64 * chars_before as u64 / n as u64) as u32;
-        return Some((x, w.bbox[1] + w.bbox[3] / 2));
+        out.push((x, w.bbox[1] + w.bbox[3] / 2));
     }
-    None
+    out
 }
 
 /// The box left of (x, yc) found by its frame — two vertical lines about a text height
@@ -149,6 +152,13 @@ fn judge(image: &GrayImage, x: u32, yc: u32, h: u32) -> Option<(bool, [u32; 4])>
             if bottom <= top + h / 2 || bottom > top + h * 2 {
                 continue;
             }
+            // A printed box is square and a little larger than a character; smaller
+            // "frames" are strokes of a character (重, 回), wider ones a box and a border.
+            let side_ok = |side: u32| side * 100 >= h * 85 && side * 100 <= h * 150;
+            let (bw, bh) = (right - left + 1, bottom - top + 1);
+            if !side_ok(bw) || !side_ok(bh) || bw.abs_diff(bh) * 4 > bw.max(bh) {
+                continue;
+            }
             let edge = |r: u32| (r.saturating_sub(3)..=r + 3).map(|rr| coverage(left, right, rr)).fold(0.0, f64::max) >= 0.7;
             if edge(top) && edge(bottom) {
                 frame = Some((left, right, top, bottom));
@@ -176,11 +186,19 @@ fn judge(image: &GrayImage, x: u32, yc: u32, h: u32) -> Option<(bool, [u32; 4])>
 
 /// Decides the scanned form's 品牌范围 and 品牌类型 boxes from the page image OCR read
 /// (call where the image is still at hand: the page's `words` refer to its pixels).
+/// An option the glyph reading missed but the image found is added.
 pub fn refine_with_image(form: &mut crate::extract::FormData, page: &crate::extract::Page, image: &GrayImage, rules: &crate::config::Rules) {
-    let scopes = box_states(&page.words, image, &rules.form.scopes);
-    apply(&mut form.scopes, &scopes);
-    let types = box_states(&page.words, image, &rules.form.types);
-    apply(&mut form.types, &types);
+    let location = crate::report::Location::page(&form.path, page.number);
+    for (boxes, options) in [(&mut form.scopes, &rules.form.scopes), (&mut form.types, &rules.form.types)] {
+        let states = box_states(&page.words, image, options);
+        apply(boxes, &states);
+        for (option, ticked, _) in &states {
+            if !boxes.iter().any(|b| &b.label == option) {
+                boxes.push(Checkbox { label: option.clone(), checked: *ticked, location: location.clone() });
+            }
+        }
+        boxes.sort_by_key(|b| options.iter().position(|o| o == &b.label));
+    }
 }
 
 #[cfg(test)]
