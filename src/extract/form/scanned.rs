@@ -313,7 +313,7 @@ fn fuzzy_metric(rows: &[Row], header: usize, labels: &[String], first_column: u3
     best.map(|(i, x, _)| (i, 0, x))
 }
 
-/// Tesseract reads a printed % after decimals as g/o/°/9 ("87.0g"): a figure with
+/// Tesseract reads a printed % after decimals as g/o/x/° ("87.0g"): a figure with
 /// decimals in a rate cell ending so is a percentage.
 fn ocr_percent(text: &str) -> String {
     let c = compact(text);
@@ -330,7 +330,7 @@ fn ocr_percent(text: &str) -> String {
             return format!("{number}%");
         }
     }
-    if let Some(number) = c.strip_suffix(['g', 'o', '°', 'G']) {
+    if let Some(number) = c.strip_suffix(['g', 'o', '°', 'G', 'x', 'X']) {
         if number.contains('.') && number.parse::<f64>().is_ok_and(|v| v <= 100.0) {
             return format!("{number}%");
         }
@@ -349,7 +349,7 @@ fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location)
     let band = h.y1 - h.y0;
     let tokens: Vec<&Token> = rows
         .iter()
-        .filter(|r| r.y0 + r.y1 >= h.y0 + h.y1 - band && r.y0 + r.y1 <= h.y0 + h.y1 + band)
+        .filter(|r| r.y0 + r.y1 + 2 * band >= h.y0 + h.y1 && r.y0 + r.y1 <= h.y0 + h.y1 + 2 * band)
         .flat_map(|r| r.tokens.iter())
         .collect();
     // Year columns: a readable year, or digits OCR garbled ("2&023") before a 年.
@@ -394,6 +394,8 @@ fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location)
             }
         }
         for (k, text) in texts.into_iter().enumerate() {
+            // Specks OCR reads around a figure (",2020", "|86.2%").
+            let text = text.trim_matches(|c: char| !c.is_ascii_digit() && c != '%').to_string();
             if text.is_empty() {
                 continue;
             }
