@@ -90,6 +90,14 @@ fn rows(words: &[Word]) -> Vec<Row> {
     rows
 }
 
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+fn han_count(text: &str) -> usize {
+    text.chars().filter(|c| is_han(*c)).count()
+}
+
 /// The row whose label-column text shares most characters with one of `labels` (at
 /// least 60% of the label's characters and three of them), for labels OCR garbled.
 fn fuzzy_find(rows: &[Row], labels: &[String], label_edge: u32) -> Option<usize> {
@@ -200,18 +208,24 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
     // A value is what lies right of the label column (OCR scatters a two-line label's
     // words over the value's row); without a column edge, what follows the label.
     let label_rows: Vec<usize> = ["brand_name", "scope", "type", "occupations", "units", "training", "summary", "recommendation"].iter().filter_map(|f| at(f).map(|(i, _, _)| i)).collect();
+    // Rows holding the form's options are nobody's value.
+    let option_row = |j: usize| {
+        let t = rows[j].text();
+        rules.form.scopes.iter().chain(&rules.form.types).filter(|o| t.contains(&compact(o))).count() >= 2
+    };
     // The value and the row it was read on.
     let value_at = |i: usize, end: usize| -> (String, usize) {
         let own = if label_edge > 0 { rows[i].text_right_of(label_edge) } else { after(&rows[i], end) };
-        if !own.is_empty() || label_edge == 0 {
+        // Specks right of a label ("ee", "_") are no value.
+        if han_count(&own) >= 2 || label_edge == 0 {
             return (own, i);
         }
         // A two-line label: the value sits on the row of the label's other line.
         [i + 1, i.wrapping_sub(1)]
             .into_iter()
-            .filter(|&j| j < rows.len() && !label_rows.contains(&j))
+            .filter(|&j| j < rows.len() && !label_rows.contains(&j) && !option_row(j))
             .map(|j| (rows[j].text_right_of(label_edge), j))
-            .find(|(t, _)| !t.is_empty())
+            .find(|(t, _)| han_count(t) >= 2)
             .unwrap_or((String::new(), i))
     };
     let value_of = |i: usize, end: usize| value_at(i, end).0;
@@ -238,14 +252,21 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         .collect();
     form.types = read_boxes(&type_texts, &rules.form.types, true);
 
-    let mut units_from = occupation_row;
+    // Without an occupation row, units start after the option rows.
+    let mut units_from = occupation_row.or_else(|| (type_from..type_to.max(type_from)).rev().find(|&j| option_row(j)).or(scope_rows.last().copied()));
     if let Some(i) = occupation_row {
         let (_, end, _) = at("occupations").unwrap_or((i, 0, 0));
-        let (mut value, used) = value_at(i, end);
+        let (value, used) = value_at(i, end);
         units_from = Some(i.max(used));
-        value = value.trim_start_matches("(工种)").trim_start_matches("工种)").trim_start_matches([')', '）', '(', '.', ',', ':']).to_string();
-        for occupation in split_occupations(&strip_hints(&value, rules)) {
-            form.occupations.extend(field(&occupation, loc()));
+        // Remnants of the label's second line ("或)", "(工种)") and specks before the value.
+        let value = value.trim_start_matches(|c: char| "或职业(工种)（）|_.,:;。".contains(c));
+        for occupation in split_occupations(&strip_hints(value, rules)) {
+            // An occupation is written in Han characters (and maybe Latin letters):
+            // anything else inside it is a speck ("数。控铣工", "母婴护理=员").
+            let clean: String = occupation.chars().filter(|c| is_han(*c) || c.is_ascii_alphabetic()).collect();
+            if han_count(&clean) >= 2 {
+                form.occupations.extend(field(&clean, loc()));
+            }
         }
     }
 
