@@ -340,3 +340,26 @@ fn pipeline_reads_form_rosters_and_narratives() {
     assert_eq!(summary, vec![(2022, 5), (2023, 3), (2023, 3)]);
     assert_eq!(extracted.tables[1].kind, TableKind::EmploymentTracking);
 }
+
+#[test]
+fn scanned_roster_page_is_read_like_a_sheet() {
+    use dossier_verify::extract::{Page, TextSource, Word};
+    let w = |text: &str, x: u32, y: u32, width: u32| Word { text: text.into(), bbox: [x, y, width, 30], confidence: 0.9, line: 0 };
+    let words = vec![
+        w("2023年就业跟踪情况表", 300, 40, 400),
+        w("姓名", 200, 100, 60), w("身份证号", 400, 100, 120), w("就业情况", 800, 100, 120),
+        w("张三", 200, 150, 60), w("210102199001011234", 400, 150, 300), w("已就业", 810, 150, 90),
+        w("李四", 200, 200, 60), w("21010219850505123X", 400, 200, 300), w("未就业", 810, 200, 90),
+        w("填表人：王某", 50, 260, 200),
+    ];
+    let page = Page { number: 1, text: String::new(), source: TextSource::Ocr, confidence: Some(0.9), words, width: 1000, height: 400, seals: Vec::new() };
+    let f = file("3.依托单位材料/跟踪表扫描件.pdf", Format::Pdf, DocKind::EmploymentTracking, Content { pages: vec![page], ..Content::default() });
+    let tables = roster::tables(&f, &config());
+    assert_eq!(tables.len(), 1);
+    let t = &tables[0];
+    assert_eq!(t.source, TextSource::Ocr);
+    assert_eq!(t.sheet.as_deref(), Some("第1页"));
+    assert_eq!((t.kind, t.year), (TableKind::EmploymentTracking, Some(2023)));
+    assert_eq!(t.records.iter().map(|r| r.employed).collect::<Vec<_>>(), vec![Some(true), Some(false)]);
+    assert_eq!(t.records[1].id, Some(IdCell::Text("21010219850505123X".into())));
+}

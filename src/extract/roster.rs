@@ -27,12 +27,23 @@ use super::form::year_in;
 use super::sheet::column_letter;
 use super::{CellValue, ExtractedFile, IdCell, PersonRecord, PersonTable, Sheet, TableKind, TextSource};
 
+pub mod scan;
+
 pub fn tables(file: &ExtractedFile, config: &Config) -> Vec<PersonTable> {
     if matches!(file.kind, DocKind::ApplicationForm | DocKind::RecommendationReport) {
         return Vec::new();
     }
     let _span = tracing::debug_span!("roster", path = %file.path).entered();
-    file.sheets.iter().filter_map(|sheet| table(file, sheet, &config.rules)).collect()
+    let mut out: Vec<PersonTable> = file.sheets.iter().filter_map(|sheet| table(file, sheet, &config.rules)).collect();
+    // A scanned roster: each OCR page laid out as a sheet, read the same way.
+    for page in file.pages.iter().filter(|p| p.source == TextSource::Ocr && !p.words.is_empty()) {
+        let sheet = scan::page_sheet(page);
+        if let Some(mut t) = table(file, &sheet, &config.rules) {
+            t.source = TextSource::Ocr;
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// A header synonym list, compacted, longest first.

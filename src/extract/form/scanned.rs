@@ -21,17 +21,17 @@ use super::{
 };
 
 #[derive(Debug, Clone)]
-struct Token {
-    text: String,
-    x0: u32,
-    x1: u32,
+pub(crate) struct Token {
+    pub(crate) text: String,
+    pub(crate) x0: u32,
+    pub(crate) x1: u32,
 }
 
 #[derive(Debug, Clone)]
-struct Row {
-    y0: u32,
-    y1: u32,
-    tokens: Vec<Token>,
+pub(crate) struct Row {
+    pub(crate) y0: u32,
+    pub(crate) y1: u32,
+    pub(crate) tokens: Vec<Token>,
 }
 
 impl Row {
@@ -63,7 +63,7 @@ impl Row {
 
 /// Groups words into visual rows: a word joins the row it overlaps vertically by at
 /// least half of the smaller height.
-fn rows(words: &[Word]) -> Vec<Row> {
+pub(crate) fn rows(words: &[Word]) -> Vec<Row> {
     let mut sorted: Vec<&Word> = words.iter().filter(|w| !w.text.trim().is_empty()).collect();
     sorted.sort_by_key(|w| w.bbox[1] + w.bbox[3] / 2);
     let mut rows: Vec<Row> = Vec::new();
@@ -154,7 +154,7 @@ fn skew(words: &[Word]) -> f64 {
 }
 
 /// Words with their y moved by the skew, so that a printed line has one y.
-fn deskewed(words: &[Word]) -> Vec<Word> {
+pub(crate) fn deskewed(words: &[Word]) -> Vec<Word> {
     let slope = skew(words);
     if slope == 0.0 {
         return words.to_vec();
