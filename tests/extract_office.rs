@@ -363,3 +363,18 @@ fn scanned_roster_page_is_read_like_a_sheet() {
     assert_eq!(t.records.iter().map(|r| r.employed).collect::<Vec<_>>(), vec![Some(true), Some(false)]);
     assert_eq!(t.records[1].id, Some(IdCell::Text("21010219850505123X".into())));
 }
+
+/// Regression: byte-mutated workbooks that made calamine 0.38 panic — a BoundSheet
+/// position past the stream (`xls.rs:633` slice), a reversed DIMENSIONS record
+/// (`xls.rs:665` subtraction overflow; in release a rows×cols reservation), a truncated
+/// MergeCells record (`utils.rs:48`). The first two are refused by the BIFF guard, the
+/// last by the panic boundary around calamine: all three are `Corrupt`, none a crash.
+#[test]
+fn mutated_xls_files_are_corrupt_not_crashes() {
+    use dossier_verify::extract::ReadError;
+    let config = config();
+    for name in ["fuzz/tracking-merge-record-truncated.xls", "fuzz/tracking-dimensions-reversed.xls", "fuzz/xlrd-ragged-sheet-position-past-end.xls"] {
+        let result = sheet::read_bytes(&fixture(name), name, Format::Xls, &config.settings.limits);
+        assert!(matches!(result, Err(ReadError::Corrupt(_))), "{name}: {result:?}");
+    }
+}

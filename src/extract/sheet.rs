@@ -37,13 +37,13 @@ pub fn read_bytes(bytes: &[u8], path: &str, format: Format, limits: &Limits) -> 
         let names = guard::check_zip(bytes, limits)?;
         let has = |n: &str| names.iter().any(|m| m.eq_ignore_ascii_case(n));
         if has("xl/workbook.bin") {
-            read_xlsb(bytes, limits)
+            contained(|| read_xlsb(bytes, limits))
         } else if has("content.xml") && has("mimetype") {
-            read_ods(bytes, limits)
+            contained(|| read_ods(bytes, limits))
         } else if has("[Content_Types].xml") {
             // calamine finds the workbook through the package relationships, wherever
             // it is (some writers put it at the root, or use backslashes).
-            read_xlsx(bytes, limits)
+            contained(|| read_xlsx(bytes, limits))
         } else {
             Err(ReadError::Corrupt("不是电子表格文件（压缩包内没有工作簿）".into()))
         }
@@ -57,7 +57,7 @@ pub fn read_bytes(bytes: &[u8], path: &str, format: Format, limits: &Limits) -> 
             None => compound.big_stream("Book")?.ok_or_else(|| ReadError::Corrupt("OLE 文件中没有工作簿流".into()))?,
         };
         guard::check_biff(&stream, limits.max_sheet_cells)?;
-        read_xls(bytes, limits)
+        contained(|| read_xls(bytes, limits))
     } else if format == Format::Csv || looks_like_text(bytes) {
         let stem = path.rsplit('/').next().unwrap_or(path);
         let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
@@ -65,6 +65,16 @@ pub fn read_bytes(bytes: &[u8], path: &str, format: Format, limits: &Limits) -> 
     } else {
         Err(ReadError::Corrupt("无法识别的电子表格格式".into()))
     }
+}
+
+/// Runs a calamine read so that a panic inside it on a malformed file (fuzzing found
+/// index and overflow panics the guards did not foresee) is the file's fault, a
+/// `Corrupt` error, not a crash of the service.
+fn contained(read: impl FnOnce() -> Result<Vec<Sheet>, ReadError>) -> Result<Vec<Sheet>, ReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        tracing::warn!("spreadsheet parser panicked on a malformed file");
+        Err(ReadError::Corrupt("电子表格结构异常，解析失败".into()))
+    })
 }
 
 /// No NUL bytes in the first KiB (or a UTF-16 BOM): a text file.
