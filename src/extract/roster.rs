@@ -195,6 +195,9 @@ fn is_footer(row: &[CellValue], footers: &[String]) -> bool {
     })
 }
 
+/// Most data cells that vertical merges may cover in one sheet.
+const MAX_MERGED_CELLS: u64 = 1_000_000;
+
 /// Data cells covered by a vertical merge → the merge's top-left cell (grid indices).
 fn vertical_merges(sheet: &Sheet, header_idx: usize) -> HashMap<(usize, usize), (usize, usize)> {
     let mut map = HashMap::new();
@@ -203,7 +206,9 @@ fn vertical_merges(sheet: &Sheet, header_idx: usize) -> HashMap<(usize, usize), 
             continue;
         }
         let (ar, ac) = ((r0 - sheet.first_row) as usize, (c0 - sheet.first_col) as usize);
-        if ar <= header_idx || r1 - r0 > 100_000 {
+        // A merge covering more than a sheet's worth of cells is hostile, not a class.
+        let area = (r1 - r0 + 1) as u64 * (c1.saturating_sub(c0) + 1) as u64;
+        if ar <= header_idx || area > MAX_MERGED_CELLS || map.len() as u64 + area > MAX_MERGED_CELLS {
             continue;
         }
         for r in ar + 1..=(r1 - sheet.first_row) as usize {
