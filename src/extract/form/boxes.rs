@@ -80,8 +80,8 @@ fn option_starts(words: &[Word], option: &str) -> Vec<(u32, u32)> {
         if chars_before >= n {
             continue; // starts in a later token: that token's own turn
         }
-        let x = w.bbox[0] + (w.bbox[2] as u64 * chars_before as u64 / n as u64) as u32;
-        out.push((x, w.bbox[1] + w.bbox[3] / 2));
+        let x = w.bbox[0].saturating_add((w.bbox[2] as u64 * chars_before as u64 / n as u64) as u32);
+        out.push((x, w.bbox[1].saturating_add(w.bbox[3] / 2)));
     }
     out
 }
@@ -93,7 +93,7 @@ fn judge(image: &GrayImage, x: u32, yc: u32, h: u32) -> Option<(bool, [u32; 4])>
     let x0 = x.saturating_sub(h * 3);
     let x1 = x.min(width);
     let y0 = yc.saturating_sub(h);
-    let y1 = (yc + h).min(height);
+    let y1 = yc.saturating_add(h).min(height);
     if x1 <= x0 + 2 || y1 <= y0 + 2 {
         return None;
     }

@@ -27,6 +27,12 @@ pub(crate) struct Token {
     pub(crate) x1: u32,
 }
 
+impl Token {
+    pub(crate) fn centre(&self) -> u32 {
+        ((self.x0 as u64 + self.x1 as u64) / 2) as u32
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Row {
     pub(crate) y0: u32,
@@ -40,7 +46,7 @@ impl Row {
     }
 
     fn text_right_of(&self, x: u32) -> String {
-        self.tokens.iter().filter(|t| (t.x0 + t.x1) / 2 > x).map(|t| t.text.as_str()).collect()
+        self.tokens.iter().filter(|t| t.centre() > x).map(|t| t.text.as_str()).collect()
     }
 
     /// Where a label starts and ends in the row: (byte end in `text()`, x of its right edge).
@@ -65,11 +71,11 @@ impl Row {
 /// least half of the smaller height.
 pub(crate) fn rows(words: &[Word]) -> Vec<Row> {
     let mut sorted: Vec<&Word> = words.iter().filter(|w| !w.text.trim().is_empty()).collect();
-    sorted.sort_by_key(|w| w.bbox[1] + w.bbox[3] / 2);
+    sorted.sort_by_key(|w| w.bbox[1].saturating_add(w.bbox[3] / 2));
     let mut rows: Vec<Row> = Vec::new();
     for w in sorted {
-        let (y0, y1) = (w.bbox[1], w.bbox[1] + w.bbox[3]);
-        let token = Token { text: compact(&w.text), x0: w.bbox[0], x1: w.bbox[0] + w.bbox[2] };
+        let (y0, y1) = (w.bbox[1], w.bbox[1].saturating_add(w.bbox[3]));
+        let token = Token { text: compact(&w.text), x0: w.bbox[0], x1: w.bbox[0].saturating_add(w.bbox[2]) };
         let joined = rows.iter_mut().rev().take(3).find(|r| {
             let overlap = r.y1.min(y1) as i64 - r.y0.max(y0) as i64;
             overlap * 2 >= (r.y1 - r.y0).min(y1 - y0) as i64
@@ -103,7 +109,7 @@ fn han_count(text: &str) -> usize {
 fn fuzzy_find(rows: &[Row], labels: &[String], label_edge: u32) -> Option<usize> {
     let mut best: Option<(usize, f64)> = None;
     for (i, row) in rows.iter().enumerate() {
-        let text: String = row.tokens.iter().filter(|t| (t.x0 + t.x1) / 2 <= label_edge).map(|t| t.text.as_str()).collect();
+        let text: String = row.tokens.iter().filter(|t| t.centre() <= label_edge).map(|t| t.text.as_str()).collect();
         if text.is_empty() {
             continue;
         }
@@ -143,7 +149,7 @@ fn skew(words: &[Word]) -> f64 {
     for a in &years {
         for b in &years {
             let dx = b.bbox[0] as f64 - a.bbox[0] as f64;
-            let dy = (b.bbox[1] + b.bbox[3] / 2) as f64 - (a.bbox[1] + a.bbox[3] / 2) as f64;
+            let dy = b.bbox[1].saturating_add(b.bbox[3] / 2) as f64 - a.bbox[1].saturating_add(a.bbox[3] / 2) as f64;
             if dx > 200.0 && dy.abs() < 2.0 * a.bbox[3].max(b.bbox[3]) as f64 {
                 slopes.push(dy / dx);
             }
@@ -276,8 +282,8 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         for row in &rows[from + 1..to.max(from + 1)] {
             // OCR often drops the dot after a unit's number: a leading token of digits
             // alone is the number.
-            let number = row.tokens.iter().find(|t| (t.x0 + t.x1) / 2 > label_edge).filter(|t| t.text.chars().count() <= 3 && t.text.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '、' | ',')));
-            let mut text: String = row.tokens.iter().filter(|t| (t.x0 + t.x1) / 2 > label_edge && !number.is_some_and(|n| std::ptr::eq(n, *t))).map(|t| t.text.as_str()).collect();
+            let number = row.tokens.iter().find(|t| t.centre() > label_edge).filter(|t| t.text.chars().count() <= 3 && t.text.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '、' | ',')));
+            let mut text: String = row.tokens.iter().filter(|t| t.centre() > label_edge && !number.is_some_and(|n| std::ptr::eq(n, *t))).map(|t| t.text.as_str()).collect();
             for l in &unit_labels {
                 text = text.replacen(l.as_str(), "", 1);
             }
@@ -370,13 +376,13 @@ fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location)
     let band = h.y1 - h.y0;
     let tokens: Vec<&Token> = rows
         .iter()
-        .filter(|r| r.y0 + r.y1 + 2 * band >= h.y0 + h.y1 && r.y0 + r.y1 <= h.y0 + h.y1 + 2 * band)
+        .filter(|r| (r.y0 as u64 + r.y1 as u64).abs_diff(h.y0 as u64 + h.y1 as u64) <= 2 * band as u64)
         .flat_map(|r| r.tokens.iter())
         .collect();
     // Year columns: a readable year, or digits OCR garbled ("2&023") before a 年.
     let mut candidates: Vec<(Option<i32>, u32)> = Vec::new();
     for (k, t) in tokens.iter().enumerate() {
-        let xc = (t.x0 + t.x1) / 2;
+        let xc = t.centre();
         if let Some(y) = year_in(&t.text) {
             candidates.push((Some(y), xc));
         } else if t.text.chars().filter(char::is_ascii_digit).count() >= 3
@@ -409,7 +415,7 @@ fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location)
         };
         let mut texts: Vec<String> = vec![String::new(); columns.len()];
         for t in rows[i].tokens.iter().filter(|t| t.x0 >= label_x) {
-            let xc = (t.x0 + t.x1) / 2;
+            let xc = t.centre();
             if let Some((k, _)) = columns.iter().enumerate().min_by_key(|(_, (_, cx))| cx.abs_diff(xc)) {
                 texts[k].push_str(&t.text);
             }
@@ -436,6 +442,17 @@ mod tests {
 
     fn w(text: &str, x: u32, y: u32, width: u32) -> Word {
         Word { text: text.into(), bbox: [x, y, width, 30], confidence: 0.9, line: 0 }
+    }
+
+    #[test]
+    fn hostile_boxes_do_not_overflow() {
+        let words = vec![
+            Word { text: "品牌名称".into(), bbox: [u32::MAX - 5, u32::MAX - 5, u32::MAX, u32::MAX], confidence: 0.5, line: 0 },
+            Word { text: "品牌范围".into(), bbox: [u32::MAX, 0, u32::MAX, 30], confidence: 0.5, line: 0 },
+        ];
+        let rs = rows(&deskewed(&words));
+        assert!(!rs.is_empty());
+        assert!(rs.iter().all(|r| r.tokens.iter().all(|t| t.centre() >= t.x0.min(t.x1) / 2)));
     }
 
     #[test]

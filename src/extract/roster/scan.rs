@@ -20,7 +20,7 @@ fn cells(tokens: &[Token], char_width: u32) -> Vec<Cell> {
     let mut out: Vec<Cell> = Vec::new();
     for t in tokens {
         match out.last_mut() {
-            Some(c) if t.x0 <= c.x1 + char_width => {
+            Some(c) if t.x0 <= c.x1.saturating_add(char_width) => {
                 c.text.push_str(&t.text);
                 c.x1 = c.x1.max(t.x1);
             }
@@ -57,7 +57,7 @@ pub fn page_sheet(page: &Page) -> Sheet {
                     .enumerate()
                     .max_by_key(|(_, (a, b))| {
                         let overlap = (c.x1.min(*b) as i64 - c.x0.max(*a) as i64).max(0);
-                        let centre = ((c.x0 + c.x1) / 2) as i64 - ((a + b) / 2) as i64;
+                        let centre = (c.x0 as i64 + c.x1 as i64) / 2 - (*a as i64 + *b as i64) / 2;
                         (overlap, -centre.abs())
                     })
                     .map_or(0, |(k, _)| k);
