@@ -378,3 +378,21 @@ fn mutated_xls_files_are_corrupt_not_crashes() {
         assert!(matches!(result, Err(ReadError::Corrupt(_))), "{name}: {result:?}");
     }
 }
+
+/// Web systems export "XLS" files that are HTML tables (often in GBK): read as sheets.
+#[test]
+fn html_table_saved_as_xls_is_a_roster() {
+    let config = config();
+    let html = "<html><head><meta charset=gb2312></head><body><table><tr><td colspan=3>2023年培训人员名单</td></tr>\
+        <tr><td>姓名</td><td>身份证号码</td><td>考核结果</td></tr>\
+        <tr><td>张三</td><td>210102199001011234</td><td>合格</td></tr>\
+        <tr><td>李四</td><td>21010219850505123X</td><td>不合格</td></tr>\
+        <tr><td>合计</td><td>2人</td><td></td></tr></table></body></html>";
+    let (gbk, _, _) = encoding_rs::GBK.encode(html);
+    let sheets = sheet::read_bytes(&gbk, "名单.xls", Format::Xls, &config.settings.limits).expect("html xls");
+    let f = file("名单.xls", Format::Xls, DocKind::TrainingRoster, Content { sheets, ..Content::default() });
+    let tables = roster::tables(&f, &config);
+    assert_eq!(tables.len(), 1);
+    assert_eq!((tables[0].year, tables[0].header_row, tables[0].records.len()), (Some(2023), 2, 2));
+    assert_eq!(tables[0].records[1].passed, Some(false));
+}

@@ -1,5 +1,5 @@
 //! Spreadsheets → [`Sheet`]s: XLSX/XLSM/XLSB, XLS (and WPS .et) and ODS through calamine,
-//! CSV/TSV in UTF-8, UTF-16 or GBK ([`text`]). Every sheet keeps its Excel row numbers
+//! CSV/TSV in UTF-8, UTF-16 or GBK ([`text`]), and HTML tables named .xls ([`html`]). Every sheet keeps its Excel row numbers
 //! (`first_row` is the 1-based row of the first used cell, as Excel shows it), its merged
 //! regions, dates as dates, and numbers as numbers — an ID number stored as a number stays
 //! a `Float` here so that the roster reader can say its digits were lost.
@@ -10,6 +10,7 @@
 //! with one cell in A1 and one in XFD1048576 costs two cells, not seventeen billion.
 
 pub mod guard;
+pub mod html;
 pub mod text;
 
 use std::io::Cursor;
@@ -58,6 +59,9 @@ pub fn read_bytes(bytes: &[u8], path: &str, format: Format, limits: &Limits) -> 
         };
         guard::check_biff(&stream, limits.max_sheet_cells)?;
         contained(|| read_xls(bytes, limits))
+    } else if looks_like_text(bytes) && html::is_html_table(&text::decode(bytes)) {
+        // An HTML table saved as .xls by a web system.
+        html::read(&text::decode(bytes), limits)
     } else if format == Format::Csv || looks_like_text(bytes) {
         let stem = path.rsplit('/').next().unwrap_or(path);
         let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
