@@ -396,3 +396,30 @@ fn html_table_saved_as_xls_is_a_roster() {
     assert_eq!((tables[0].year, tables[0].header_row, tables[0].records.len()), (Some(2023), 2, 2));
     assert_eq!(tables[0].records[1].passed, Some(false));
 }
+
+/// A bureau's reformatted form with the 培训情况 years down a column.
+#[test]
+fn form_with_years_down_a_column() {
+    use dossier_verify::extract::{CellValue, Sheet};
+    let config = config();
+    let t = |s: &str| if s.is_empty() { CellValue::Empty } else { CellValue::Text(s.into()) };
+    let rows = vec![
+        vec![t("品牌名称"), t("锦州焊工"), t(""), t("")],
+        vec![t("品牌类型"), t("□行政区域 ☑行业 □企业 □院校 □其他"), t(""), t("")],
+        vec![t("年份"), t("培训人数"), t("培训合格率"), t("培训后就业率")],
+        vec![t("2022年"), t("1,530"), t("88%"), t("73%")],
+        vec![t("2023年"), t("1560人"), t("0.89"), t("74")],
+        vec![t("培训品牌总体情况简介"), t("……"), t(""), t("")],
+    ];
+    let sheet = Sheet { name: "表格1".into(), first_row: 1, first_col: 0, rows, merged: vec![(1, 1, 1, 3), (2, 1, 2, 3)] };
+    let f = file("申报表.docx", Format::Docx, DocKind::ApplicationForm, Content { sheets: vec![sheet], ..Content::default() });
+    let form = form::from_editable(&f, &config.rules).expect("form");
+    assert_eq!(form.checked_types(), vec!["行业"]);
+    let got: Vec<(i32, Option<f64>, Option<f64>, Option<f64>)> = form
+        .years
+        .iter()
+        .map(|y| (y.year, y.trainees.as_ref().and_then(|f| f.value), y.pass_rate.as_ref().and_then(|f| f.value), y.employment_rate.as_ref().and_then(|f| f.value)))
+        .collect();
+    assert_eq!(got, vec![(2022, Some(1530.0), Some(0.88), Some(0.73)), (2023, Some(1560.0), Some(0.89), Some(0.74))]);
+    assert_eq!(form.years[1].trainees.as_ref().and_then(|f| f.location.cell.clone()).as_deref(), Some("B5"));
+}
