@@ -423,3 +423,26 @@ fn form_with_years_down_a_column() {
     assert_eq!(got, vec![(2022, Some(1530.0), Some(0.88), Some(0.73)), (2023, Some(1560.0), Some(0.89), Some(0.74))]);
     assert_eq!(form.years[1].trainees.as_ref().and_then(|f| f.location.cell.clone()).as_deref(), Some("B5"));
 }
+
+/// A two-row header: 培训时间 merged over 开始 | 结束 on the row below.
+#[test]
+fn roster_with_a_two_row_header() {
+    use dossier_verify::extract::{CellValue, Sheet};
+    let config = config();
+    let t = |s: &str| if s.is_empty() { CellValue::Empty } else { CellValue::Text(s.into()) };
+    let rows = vec![
+        vec![t("2022年培训人员名单"), t(""), t(""), t("")],
+        vec![t("姓名"), t("身份证号"), t("培训时间"), t("")],
+        vec![t(""), t(""), t("开始"), t("结束")],
+        vec![t("张三"), t("210102199001011234"), t("2022.3.1"), t("2022.3.20")],
+        vec![t("李四"), t("21010219850505123X"), t("2022.4.1"), t("2022.4.20")],
+    ];
+    let sheet = Sheet { name: "Sheet1".into(), first_row: 1, first_col: 0, rows, merged: vec![(1, 0, 1, 3), (2, 0, 3, 0), (2, 1, 3, 1), (2, 2, 2, 3)] };
+    let f = file("名单.xlsx", Format::Xlsx, DocKind::TrainingRoster, Content { sheets: vec![sheet], ..Content::default() });
+    let tables = roster::tables(&f, &config);
+    let t = &tables[0];
+    assert_eq!(t.records.len(), 2);
+    assert_eq!(t.records[0].row, 4);
+    assert_eq!(t.records[1].training_end.map(|d| d.to_string()).as_deref(), Some("2022-04-20"));
+    assert!(!t.columns.contains_key("training_period"), "{:?}", t.columns);
+}

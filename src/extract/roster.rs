@@ -114,12 +114,28 @@ fn table(file: &ExtractedFile, sheet: &Sheet, rules: &Rules) -> Option<PersonTab
             break;
         }
     }
-    let (header_idx, columns) = found?;
-    let merged_above = vertical_merges(sheet, header_idx);
+    let (header_idx, mut columns) = found?;
+    // A two-row header: "培训时间" merged over "开始时间 | 结束时间" on the row below.
+    let mut data_from = header_idx + 1;
+    if let Some(next) = sheet.rows.get(header_idx + 1) {
+        let sub = header_map(&headers, next);
+        let holds_person = ["name", "id_number"].iter().any(|f| columns.get(*f).and_then(|&c| next.get(c)).is_some_and(|v| !v.is_empty()));
+        if !sub.is_empty() && !holds_person {
+            for (field, c) in sub {
+                columns.retain(|f, col| *col != c || f == &field);
+                columns.insert(field, c);
+            }
+            if columns.contains_key("training_start") || columns.contains_key("training_end") {
+                columns.remove("training_period");
+            }
+            data_from = header_idx + 2;
+        }
+    }
+    let merged_above = vertical_merges(sheet, data_from - 1);
     let footers: Vec<String> = rules.roster.footer_markers.iter().map(|m| compact(m)).collect();
     let words = Words::new(rules);
     let mut records = Vec::new();
-    for (r, row) in sheet.rows.iter().enumerate().skip(header_idx + 1) {
+    for (r, row) in sheet.rows.iter().enumerate().skip(data_from) {
         if row.iter().all(CellValue::is_empty) {
             continue;
         }
