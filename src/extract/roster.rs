@@ -23,7 +23,6 @@ use crate::config::{Config, Rules};
 use crate::domain::{compact, normalise, Date, DateRange};
 use crate::intake::{DocKind, Format};
 
-use super::form::year_in;
 use super::sheet::column_letter;
 use super::{CellValue, ExtractedFile, IdCell, PersonRecord, PersonTable, Sheet, TableKind, TextSource};
 
@@ -381,17 +380,19 @@ fn period(v: &CellValue) -> Option<(NaiveDate, NaiveDate)> {
 /// The table's year: from its title rows, its sheet name, its file path, else the most
 /// common year of its training (or employment) dates.
 fn table_year(title: &str, sheet_name: Option<&str>, path: &str, records: &[PersonRecord]) -> (Option<i32>, Option<String>) {
-    if let Some(y) = titled_year(title) {
+    // A text naming two years ("培训人员名单（2022-2023年）") does not say which one
+    // this table is: the next source decides.
+    if let Some(y) = single_year(title) {
         return (Some(y), Some("标题".into()));
     }
-    if let Some(y) = sheet_name.and_then(year_in) {
+    if let Some(y) = sheet_name.and_then(single_year) {
         return (Some(y), Some("工作表名".into()));
     }
     let mut parts: Vec<&str> = path.rsplit('/').collect();
     if let Some(first) = parts.first_mut() {
         *first = first.rsplit_once('.').map_or(*first, |(stem, _)| stem);
     }
-    if let Some(y) = parts.iter().find_map(|p| titled_year(p).or_else(|| year_in(p))) {
+    if let Some(y) = parts.iter().find_map(|p| single_year(p)) {
         return (Some(y), Some("文件名".into()));
     }
     let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
@@ -407,18 +408,33 @@ fn table_year(title: &str, sheet_name: Option<&str>, path: &str, records: &[Pers
     }
 }
 
-/// "2022年…" / "2022年度" in a title; a bare 20xx only when no 年 follows any number.
-fn titled_year(text: &str) -> Option<i32> {
+/// The one year (20xx, not inside a longer number) a text names; `None` for none or several.
+fn single_year(text: &str) -> Option<i32> {
     let c = compact(text);
-    let chars: Vec<char> = c.chars().collect();
-    for i in 0..chars.len().saturating_sub(4) {
-        let w: String = chars[i..i + 4].iter().collect();
-        let before_ok = i == 0 || !chars[i - 1].is_ascii_digit();
-        if before_ok && w.starts_with("20") && w.chars().all(|ch| ch.is_ascii_digit()) && chars[i + 4] == '年' {
-            return w.parse().ok();
+    let bytes = c.as_bytes();
+    let mut years: Vec<i32> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 4 && bytes[start] == b'2' && bytes[start + 1] == b'0' {
+                if let Ok(y) = c[start..i].parse::<i32>() {
+                    if !years.contains(&y) {
+                        years.push(y);
+                    }
+                }
+            }
+        } else {
+            i += 1;
         }
     }
-    year_in(&c)
+    match years.as_slice() {
+        [y] => Some(*y),
+        _ => None,
+    }
 }
 
 fn table_kind(file: &ExtractedFile, sheet: &Sheet, title: &str, columns: &BTreeMap<String, usize>, rules: &Rules) -> TableKind {
@@ -474,11 +490,20 @@ mod tests {
     }
 
     #[test]
+    fn a_text_naming_two_years_names_none() {
+        assert_eq!(single_year("培训人员名单（2022-2023年）"), None);
+        assert_eq!(single_year("2022年培训人员名单（2022年3月—2022年5月）"), Some(2022));
+        assert_eq!(single_year("Sheet1"), None);
+        assert_eq!(single_year("名单 电话13820221234"), None);
+        assert_eq!(single_year("2023"), Some(2023));
+    }
+
+    #[test]
     fn titles_give_years() {
-        assert_eq!(titled_year("沈阳巧嫂2022年家政服务培训人员名单"), Some(2022));
-        assert_eq!(titled_year("2023年度"), Some(2023));
-        assert_eq!(titled_year("名单 2022"), Some(2022));
-        assert_eq!(titled_year("名单"), None);
+        assert_eq!(single_year("沈阳巧嫂2022年家政服务培训人员名单"), Some(2022));
+        assert_eq!(single_year("2023年度"), Some(2023));
+        assert_eq!(single_year("名单 2022"), Some(2022));
+        assert_eq!(single_year("名单"), None);
     }
 
     #[test]
