@@ -236,7 +236,9 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
     };
     let value_of = |i: usize, end: usize| value_at(i, end).0;
     if let Some((i, end, _)) = at("brand_name") {
-        form.brand_name = field(&strip_hints(&value_of(i, end), rules), loc());
+        // Specks OCR reads at the cell's edges ("、沈阳巧嫂", ".|本溪导游员").
+        let value = strip_hints(&value_of(i, end), rules);
+        form.brand_name = field(value.trim_matches(|c: char| !is_han(c) && !c.is_alphanumeric()), loc());
     }
 
     let occupation_row = at("occupations").map(|(i, _, _)| i);
