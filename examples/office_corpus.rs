@@ -108,7 +108,9 @@ fn main() {
                 println!("{label}: roster not found: {} [{}]", r["path"], r["sheet"]);
                 continue;
             };
-            let passed = t.records.iter().filter(|x| x.passed == Some(true)).count();
+            // The truth counts distinct persons who passed (a person listed twice once).
+            let passed_records: Vec<_> = t.records.iter().filter(|x| x.passed == Some(true)).cloned().collect();
+            let passed = extract::distinct_persons(&passed_records);
             let lost = t.records.iter().any(|x| matches!(x.id, Some(IdCell::NumberLostDigits(_))));
             let got = serde_json::json!({
                 "kind": t.kind.as_str(), "year": t.year, "rows": t.records.len(), "header_row": t.header_row,

@@ -57,7 +57,13 @@ fn main() {
             metadata: FileMetadata::default(),
             unreadable: None,
         };
-        let form = form::from_scanned(&file, &config.rules);
+        let mut form = form::from_scanned(&file, &config.rules);
+        // With the page image at hand (DIR/<dossier>.p1.png, the red channel OCR read),
+        // the boxes are decided from their pixels.
+        let png = format!("{tsv_dir}/{base}.p1.png");
+        if let (Some(f), Ok(img), Some(page)) = (form.as_mut(), image::open(&png), file.pages.first()) {
+            form::boxes::refine_with_image(f, page, &img.to_luma8(), &config.rules);
+        }
         let app = &truth["application"];
         let mut check = |what: &str, got: Value, want: &Value| {
             all += 1;

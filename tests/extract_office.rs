@@ -340,3 +340,109 @@ fn pipeline_reads_form_rosters_and_narratives() {
     assert_eq!(summary, vec![(2022, 5), (2023, 3), (2023, 3)]);
     assert_eq!(extracted.tables[1].kind, TableKind::EmploymentTracking);
 }
+
+#[test]
+fn scanned_roster_page_is_read_like_a_sheet() {
+    use dossier_verify::extract::{Page, TextSource, Word};
+    let w = |text: &str, x: u32, y: u32, width: u32| Word { text: text.into(), bbox: [x, y, width, 30], confidence: 0.9, line: 0 };
+    let words = vec![
+        w("2023年就业跟踪情况表", 300, 40, 400),
+        w("姓名", 200, 100, 60), w("身份证号", 400, 100, 120), w("就业情况", 800, 100, 120),
+        w("张三", 200, 150, 60), w("210102199001011234", 400, 150, 300), w("已就业", 810, 150, 90),
+        w("李四", 200, 200, 60), w("21010219850505123X", 400, 200, 300), w("未就业", 810, 200, 90),
+        w("填表人：王某", 50, 260, 200),
+    ];
+    let page = Page { number: 1, text: String::new(), source: TextSource::Ocr, confidence: Some(0.9), words, width: 1000, height: 400, seals: Vec::new() };
+    let f = file("3.依托单位材料/跟踪表扫描件.pdf", Format::Pdf, DocKind::EmploymentTracking, Content { pages: vec![page], ..Content::default() });
+    let tables = roster::tables(&f, &config());
+    assert_eq!(tables.len(), 1);
+    let t = &tables[0];
+    assert_eq!(t.source, TextSource::Ocr);
+    assert_eq!(t.sheet.as_deref(), Some("第1页"));
+    assert_eq!((t.kind, t.year), (TableKind::EmploymentTracking, Some(2023)));
+    assert_eq!(t.records.iter().map(|r| r.employed).collect::<Vec<_>>(), vec![Some(true), Some(false)]);
+    assert_eq!(t.records[1].id, Some(IdCell::Text("21010219850505123X".into())));
+}
+
+/// Regression: byte-mutated workbooks that made calamine 0.38 panic — a BoundSheet
+/// position past the stream (`xls.rs:633` slice), a reversed DIMENSIONS record
+/// (`xls.rs:665` subtraction overflow; in release a rows×cols reservation), a truncated
+/// MergeCells record (`utils.rs:48`). The first two are refused by the BIFF guard, the
+/// last by the panic boundary around calamine: all three are `Corrupt`, none a crash.
+#[test]
+fn mutated_xls_files_are_corrupt_not_crashes() {
+    use dossier_verify::extract::ReadError;
+    let config = config();
+    for name in ["fuzz/tracking-merge-record-truncated.xls", "fuzz/tracking-dimensions-reversed.xls", "fuzz/xlrd-ragged-sheet-position-past-end.xls"] {
+        let result = sheet::read_bytes(&fixture(name), name, Format::Xls, &config.settings.limits);
+        assert!(matches!(result, Err(ReadError::Corrupt(_))), "{name}: {result:?}");
+    }
+}
+
+/// Web systems export "XLS" files that are HTML tables (often in GBK): read as sheets.
+#[test]
+fn html_table_saved_as_xls_is_a_roster() {
+    let config = config();
+    let html = "<html><head><meta charset=gb2312></head><body><table><tr><td colspan=3>2023年培训人员名单</td></tr>\
+        <tr><td>姓名</td><td>身份证号码</td><td>考核结果</td></tr>\
+        <tr><td>张三</td><td>210102199001011234</td><td>合格</td></tr>\
+        <tr><td>李四</td><td>21010219850505123X</td><td>不合格</td></tr>\
+        <tr><td>合计</td><td>2人</td><td></td></tr></table></body></html>";
+    let (gbk, _, _) = encoding_rs::GBK.encode(html);
+    let sheets = sheet::read_bytes(&gbk, "名单.xls", Format::Xls, &config.settings.limits).expect("html xls");
+    let f = file("名单.xls", Format::Xls, DocKind::TrainingRoster, Content { sheets, ..Content::default() });
+    let tables = roster::tables(&f, &config);
+    assert_eq!(tables.len(), 1);
+    assert_eq!((tables[0].year, tables[0].header_row, tables[0].records.len()), (Some(2023), 2, 2));
+    assert_eq!(tables[0].records[1].passed, Some(false));
+}
+
+/// A bureau's reformatted form with the 培训情况 years down a column.
+#[test]
+fn form_with_years_down_a_column() {
+    use dossier_verify::extract::{CellValue, Sheet};
+    let config = config();
+    let t = |s: &str| if s.is_empty() { CellValue::Empty } else { CellValue::Text(s.into()) };
+    let rows = vec![
+        vec![t("品牌名称"), t("锦州焊工"), t(""), t("")],
+        vec![t("品牌类型"), t("□行政区域 ☑行业 □企业 □院校 □其他"), t(""), t("")],
+        vec![t("年份"), t("培训人数"), t("培训合格率"), t("培训后就业率")],
+        vec![t("2022年"), t("1,530"), t("88%"), t("73%")],
+        vec![t("2023年"), t("1560人"), t("0.89"), t("74")],
+        vec![t("培训品牌总体情况简介"), t("……"), t(""), t("")],
+    ];
+    let sheet = Sheet { name: "表格1".into(), first_row: 1, first_col: 0, rows, merged: vec![(1, 1, 1, 3), (2, 1, 2, 3)] };
+    let f = file("申报表.docx", Format::Docx, DocKind::ApplicationForm, Content { sheets: vec![sheet], ..Content::default() });
+    let form = form::from_editable(&f, &config.rules).expect("form");
+    assert_eq!(form.checked_types(), vec!["行业"]);
+    let got: Vec<(i32, Option<f64>, Option<f64>, Option<f64>)> = form
+        .years
+        .iter()
+        .map(|y| (y.year, y.trainees.as_ref().and_then(|f| f.value), y.pass_rate.as_ref().and_then(|f| f.value), y.employment_rate.as_ref().and_then(|f| f.value)))
+        .collect();
+    assert_eq!(got, vec![(2022, Some(1530.0), Some(0.88), Some(0.73)), (2023, Some(1560.0), Some(0.89), Some(0.74))]);
+    assert_eq!(form.years[1].trainees.as_ref().and_then(|f| f.location.cell.clone()).as_deref(), Some("B5"));
+}
+
+/// A two-row header: 培训时间 merged over 开始 | 结束 on the row below.
+#[test]
+fn roster_with_a_two_row_header() {
+    use dossier_verify::extract::{CellValue, Sheet};
+    let config = config();
+    let t = |s: &str| if s.is_empty() { CellValue::Empty } else { CellValue::Text(s.into()) };
+    let rows = vec![
+        vec![t("2022年培训人员名单"), t(""), t(""), t("")],
+        vec![t("姓名"), t("身份证号"), t("培训时间"), t("")],
+        vec![t(""), t(""), t("开始"), t("结束")],
+        vec![t("张三"), t("210102199001011234"), t("2022.3.1"), t("2022.3.20")],
+        vec![t("李四"), t("21010219850505123X"), t("2022.4.1"), t("2022.4.20")],
+    ];
+    let sheet = Sheet { name: "Sheet1".into(), first_row: 1, first_col: 0, rows, merged: vec![(1, 0, 1, 3), (2, 0, 3, 0), (2, 1, 3, 1), (2, 2, 2, 3)] };
+    let f = file("名单.xlsx", Format::Xlsx, DocKind::TrainingRoster, Content { sheets: vec![sheet], ..Content::default() });
+    let tables = roster::tables(&f, &config);
+    let t = &tables[0];
+    assert_eq!(t.records.len(), 2);
+    assert_eq!(t.records[0].row, 4);
+    assert_eq!(t.records[1].training_end.map(|d| d.to_string()).as_deref(), Some("2022-04-20"));
+    assert!(!t.columns.contains_key("training_period"), "{:?}", t.columns);
+}

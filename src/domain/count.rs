@@ -46,7 +46,7 @@ impl Count {
 
     /// A count held by a number cell (2150.0); fractions and negatives refused.
     pub fn from_number(value: f64) -> Option<Count> {
-        (value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= u32::MAX as f64).then(|| Count(value as u32))
+        (value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= u32::MAX as f64).then_some(Count(value as u32))
     }
 
     pub fn value(self) -> u32 {

@@ -25,6 +25,9 @@ use crate::intake::Entry;
 use super::sheet::guard;
 use super::{CellValue, Content, Page, ReadError, Sheet, TextSource};
 
+/// Widest table grid accepted (Word itself stops at 63 columns).
+const MAX_GRID_COLUMNS: u32 = 1024;
+
 pub const CHECKED: char = '☑';
 pub const UNCHECKED: char = '☐';
 
@@ -246,6 +249,11 @@ impl Walker {
                     return Err(ReadError::TooLarge(format!("表格超过 {} 个单元格", limits.max_sheet_cells)));
                 }
                 if let Some(t) = self.tables.last_mut() {
+                    // Word tables have at most 63 columns; a grid far wider is hostile
+                    // (every row would be padded to it).
+                    if t.grid_pos > MAX_GRID_COLUMNS {
+                        return Err(ReadError::TooLarge(format!("表格超过 {MAX_GRID_COLUMNS} 列")));
+                    }
                     t.cell = Some(CellBuild { col: t.grid_pos, span: 1, ..CellBuild::default() });
                 }
             }
@@ -460,6 +468,14 @@ mod tests {
             r#"<w:p><mc:AlternateContent><mc:Choice Requires="wps"><w:r><w:t>框内</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>框内</w:t></w:r></mc:Fallback></mc:AlternateContent><w:r><w:t xml:space="preserve">A &amp; B&#x4E2D;</w:t></w:r></w:p>"#,
         );
         assert_eq!(text, "框内A & B中");
+    }
+
+    #[test]
+    fn absurdly_wide_tables_are_refused() {
+        let cells = r#"<w:tc><w:tcPr><w:gridSpan w:val="64"/></w:tcPr><w:p/></w:tc>"#.repeat(40);
+        let xml = format!(r#"<?xml version="1.0"?><w:document {NS}><w:body><w:tbl><w:tr>{cells}</w:tr></w:tbl></w:body></w:document>"#);
+        let config = Config::builtin().expect("config");
+        assert!(matches!(parse_document(xml.as_bytes(), &config.settings.limits), Err(ReadError::TooLarge(_))));
     }
 
     #[test]

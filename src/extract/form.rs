@@ -6,6 +6,7 @@
 //! (NFKC, whitespace-insensitive), checkbox reading from glyphs, splitting occupations and
 //! units, and parsing the 培训情况 figures through [`crate::domain`].
 
+pub mod boxes;
 pub mod editable;
 pub mod scanned;
 
@@ -123,11 +124,21 @@ pub(crate) fn read_boxes(texts: &[(String, Location)], options: &[String], ocr: 
     let is_checked = |c: char| CHECKED_MARKS.contains(&c) || (ocr && OCR_CHECKED.contains(&c));
     let is_unchecked = |c: char| UNCHECKED_MARKS.contains(&c) || (ocr && OCR_UNCHECKED.contains(&c));
     let any_glyph = texts.iter().any(|(t, _)| t.chars().any(|c| is_checked(c) || is_unchecked(c)));
-    let mut options_sorted: Vec<(Vec<char>, &String)> = options.iter().map(|o| (compact(o).chars().collect(), o)).collect();
-    options_sorted.sort_by_key(|(c, _)| std::cmp::Reverse(c.len()));
+    let mut forward: Vec<(Vec<char>, &String)> = options.iter().map(|o| (compact(o).chars().collect(), o)).collect();
+    forward.sort_by_key(|(c, _)| std::cmp::Reverse(c.len()));
+    let backward: Vec<(Vec<char>, &String)> = forward.iter().map(|(c, o)| (c.iter().rev().copied().collect(), *o)).collect();
     let mut found: Vec<Checkbox> = Vec::new();
     for (text, location) in texts {
-        let chars: Vec<char> = compact(text).chars().collect();
+        let mut chars: Vec<char> = compact(text).chars().collect();
+        // "重点产业人才☐ 生活服务人才☑": boxes after their options. Read backwards, the
+        // box is again before its option.
+        let after = chars.first().is_some_and(|c| !is_checked(*c) && !is_unchecked(*c)) && chars.last().is_some_and(|c| is_checked(*c) || is_unchecked(*c));
+        let options_sorted = if after {
+            chars.reverse();
+            &backward
+        } else {
+            &forward
+        };
         let mut i = 0;
         let mut mark: Option<bool> = None;
         while i < chars.len() {
@@ -227,6 +238,14 @@ mod tests {
         let boxes = read_boxes(&[("☑行政区域 ☐行业 □企业".into(), loc()), ("□ √院校 ☐ 其他".into(), loc())], &options, false);
         let got: Vec<(&str, bool)> = boxes.iter().map(|b| (b.label.as_str(), b.checked)).collect();
         assert_eq!(got, vec![("行政区域", true), ("行业", false), ("企业", false), ("院校", true), ("其他", false)]);
+    }
+
+    #[test]
+    fn boxes_after_their_options() {
+        let options: Vec<String> = ["重点产业人才", "生活服务人才"].iter().map(|s| s.to_string()).collect();
+        let boxes = read_boxes(&[("重点产业人才☐ 生活服务人才☑".into(), loc())], &options, false);
+        let got: Vec<(&str, bool)> = boxes.iter().map(|b| (b.label.as_str(), b.checked)).collect();
+        assert_eq!(got, vec![("重点产业人才", false), ("生活服务人才", true)]);
     }
 
     #[test]

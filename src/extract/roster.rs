@@ -23,16 +23,26 @@ use crate::config::{Config, Rules};
 use crate::domain::{compact, normalise, Date, DateRange};
 use crate::intake::{DocKind, Format};
 
-use super::form::year_in;
 use super::sheet::column_letter;
 use super::{CellValue, ExtractedFile, IdCell, PersonRecord, PersonTable, Sheet, TableKind, TextSource};
+
+pub mod scan;
 
 pub fn tables(file: &ExtractedFile, config: &Config) -> Vec<PersonTable> {
     if matches!(file.kind, DocKind::ApplicationForm | DocKind::RecommendationReport) {
         return Vec::new();
     }
     let _span = tracing::debug_span!("roster", path = %file.path).entered();
-    file.sheets.iter().filter_map(|sheet| table(file, sheet, &config.rules)).collect()
+    let mut out: Vec<PersonTable> = file.sheets.iter().filter_map(|sheet| table(file, sheet, &config.rules)).collect();
+    // A scanned roster: each OCR page laid out as a sheet, read the same way.
+    for page in file.pages.iter().filter(|p| p.source == TextSource::Ocr && !p.words.is_empty()) {
+        let sheet = scan::page_sheet(page);
+        if let Some(mut t) = table(file, &sheet, &config.rules) {
+            t.source = TextSource::Ocr;
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// A header synonym list, compacted, longest first.
@@ -103,12 +113,28 @@ fn table(file: &ExtractedFile, sheet: &Sheet, rules: &Rules) -> Option<PersonTab
             break;
         }
     }
-    let (header_idx, columns) = found?;
-    let merged_above = vertical_merges(sheet, header_idx);
+    let (header_idx, mut columns) = found?;
+    // A two-row header: "培训时间" merged over "开始时间 | 结束时间" on the row below.
+    let mut data_from = header_idx + 1;
+    if let Some(next) = sheet.rows.get(header_idx + 1) {
+        let sub = header_map(&headers, next);
+        let holds_person = ["name", "id_number"].iter().any(|f| columns.get(*f).and_then(|&c| next.get(c)).is_some_and(|v| !v.is_empty()));
+        if !sub.is_empty() && !holds_person {
+            for (field, c) in sub {
+                columns.retain(|f, col| *col != c || f == &field);
+                columns.insert(field, c);
+            }
+            if columns.contains_key("training_start") || columns.contains_key("training_end") {
+                columns.remove("training_period");
+            }
+            data_from = header_idx + 2;
+        }
+    }
+    let merged_above = vertical_merges(sheet, data_from - 1);
     let footers: Vec<String> = rules.roster.footer_markers.iter().map(|m| compact(m)).collect();
     let words = Words::new(rules);
     let mut records = Vec::new();
-    for (r, row) in sheet.rows.iter().enumerate().skip(header_idx + 1) {
+    for (r, row) in sheet.rows.iter().enumerate().skip(data_from) {
         if row.iter().all(CellValue::is_empty) {
             continue;
         }
@@ -184,6 +210,9 @@ fn is_footer(row: &[CellValue], footers: &[String]) -> bool {
     })
 }
 
+/// Most data cells that vertical merges may cover in one sheet.
+const MAX_MERGED_CELLS: u64 = 1_000_000;
+
 /// Data cells covered by a vertical merge → the merge's top-left cell (grid indices).
 fn vertical_merges(sheet: &Sheet, header_idx: usize) -> HashMap<(usize, usize), (usize, usize)> {
     let mut map = HashMap::new();
@@ -192,7 +221,9 @@ fn vertical_merges(sheet: &Sheet, header_idx: usize) -> HashMap<(usize, usize), 
             continue;
         }
         let (ar, ac) = ((r0 - sheet.first_row) as usize, (c0 - sheet.first_col) as usize);
-        if ar <= header_idx || r1 - r0 > 100_000 {
+        // A merge covering more than a sheet's worth of cells is hostile, not a class.
+        let area = (r1 - r0 + 1) as u64 * (c1.saturating_sub(c0) + 1) as u64;
+        if ar <= header_idx || area > MAX_MERGED_CELLS || map.len() as u64 + area > MAX_MERGED_CELLS {
             continue;
         }
         for r in ar + 1..=(r1 - sheet.first_row) as usize {
@@ -222,10 +253,10 @@ impl Words {
 /// `Some(false)` for a negative word, `Some(true)` for a positive one: exact first, then contained.
 fn outcome(text: &str, yes: &[String], no: &[String]) -> Option<bool> {
     let t = compact(text);
-    if no.iter().any(|w| *w == t) {
+    if no.contains(&t) {
         return Some(false);
     }
-    if yes.iter().any(|w| *w == t) {
+    if yes.contains(&t) {
         return Some(true);
     }
     if no.iter().any(|w| w.chars().count() >= 2 && t.contains(w.as_str())) {
@@ -349,17 +380,19 @@ fn period(v: &CellValue) -> Option<(NaiveDate, NaiveDate)> {
 /// The table's year: from its title rows, its sheet name, its file path, else the most
 /// common year of its training (or employment) dates.
 fn table_year(title: &str, sheet_name: Option<&str>, path: &str, records: &[PersonRecord]) -> (Option<i32>, Option<String>) {
-    if let Some(y) = titled_year(title) {
+    // A text naming two years ("培训人员名单（2022-2023年）") does not say which one
+    // this table is: the next source decides.
+    if let Some(y) = single_year(title) {
         return (Some(y), Some("标题".into()));
     }
-    if let Some(y) = sheet_name.and_then(year_in) {
+    if let Some(y) = sheet_name.and_then(single_year) {
         return (Some(y), Some("工作表名".into()));
     }
     let mut parts: Vec<&str> = path.rsplit('/').collect();
     if let Some(first) = parts.first_mut() {
         *first = first.rsplit_once('.').map_or(*first, |(stem, _)| stem);
     }
-    if let Some(y) = parts.iter().find_map(|p| titled_year(p).or_else(|| year_in(p))) {
+    if let Some(y) = parts.iter().find_map(|p| single_year(p)) {
         return (Some(y), Some("文件名".into()));
     }
     let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
@@ -375,18 +408,33 @@ fn table_year(title: &str, sheet_name: Option<&str>, path: &str, records: &[Pers
     }
 }
 
-/// "2022年…" / "2022年度" in a title; a bare 20xx only when no 年 follows any number.
-fn titled_year(text: &str) -> Option<i32> {
+/// The one year (20xx, not inside a longer number) a text names; `None` for none or several.
+fn single_year(text: &str) -> Option<i32> {
     let c = compact(text);
-    let chars: Vec<char> = c.chars().collect();
-    for i in 0..chars.len().saturating_sub(4) {
-        let w: String = chars[i..i + 4].iter().collect();
-        let before_ok = i == 0 || !chars[i - 1].is_ascii_digit();
-        if before_ok && w.starts_with("20") && w.chars().all(|ch| ch.is_ascii_digit()) && chars[i + 4] == '年' {
-            return w.parse().ok();
+    let bytes = c.as_bytes();
+    let mut years: Vec<i32> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 4 && bytes[start] == b'2' && bytes[start + 1] == b'0' {
+                if let Ok(y) = c[start..i].parse::<i32>() {
+                    if !years.contains(&y) {
+                        years.push(y);
+                    }
+                }
+            }
+        } else {
+            i += 1;
         }
     }
-    year_in(&c)
+    match years.as_slice() {
+        [y] => Some(*y),
+        _ => None,
+    }
 }
 
 fn table_kind(file: &ExtractedFile, sheet: &Sheet, title: &str, columns: &BTreeMap<String, usize>, rules: &Rules) -> TableKind {
@@ -442,11 +490,20 @@ mod tests {
     }
 
     #[test]
+    fn a_text_naming_two_years_names_none() {
+        assert_eq!(single_year("培训人员名单（2022-2023年）"), None);
+        assert_eq!(single_year("2022年培训人员名单（2022年3月—2022年5月）"), Some(2022));
+        assert_eq!(single_year("Sheet1"), None);
+        assert_eq!(single_year("名单 电话13820221234"), None);
+        assert_eq!(single_year("2023"), Some(2023));
+    }
+
+    #[test]
     fn titles_give_years() {
-        assert_eq!(titled_year("沈阳巧嫂2022年家政服务培训人员名单"), Some(2022));
-        assert_eq!(titled_year("2023年度"), Some(2023));
-        assert_eq!(titled_year("名单 2022"), Some(2022));
-        assert_eq!(titled_year("名单"), None);
+        assert_eq!(single_year("沈阳巧嫂2022年家政服务培训人员名单"), Some(2022));
+        assert_eq!(single_year("2023年度"), Some(2023));
+        assert_eq!(single_year("名单 2022"), Some(2022));
+        assert_eq!(single_year("名单"), None);
     }
 
     #[test]

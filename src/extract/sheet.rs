@@ -1,5 +1,5 @@
 //! Spreadsheets → [`Sheet`]s: XLSX/XLSM/XLSB, XLS (and WPS .et) and ODS through calamine,
-//! CSV/TSV in UTF-8, UTF-16 or GBK ([`text`]). Every sheet keeps its Excel row numbers
+//! CSV/TSV in UTF-8, UTF-16 or GBK ([`text`]), and HTML tables named .xls ([`html`]). Every sheet keeps its Excel row numbers
 //! (`first_row` is the 1-based row of the first used cell, as Excel shows it), its merged
 //! regions, dates as dates, and numbers as numbers — an ID number stored as a number stays
 //! a `Float` here so that the roster reader can say its digits were lost.
@@ -10,6 +10,7 @@
 //! with one cell in A1 and one in XFD1048576 costs two cells, not seventeen billion.
 
 pub mod guard;
+pub mod html;
 pub mod text;
 
 use std::io::Cursor;
@@ -37,13 +38,13 @@ pub fn read_bytes(bytes: &[u8], path: &str, format: Format, limits: &Limits) -> 
         let names = guard::check_zip(bytes, limits)?;
         let has = |n: &str| names.iter().any(|m| m.eq_ignore_ascii_case(n));
         if has("xl/workbook.bin") {
-            read_xlsb(bytes, limits)
+            contained(|| read_xlsb(bytes, limits))
         } else if has("content.xml") && has("mimetype") {
-            read_ods(bytes, limits)
+            contained(|| read_ods(bytes, limits))
         } else if has("[Content_Types].xml") {
             // calamine finds the workbook through the package relationships, wherever
             // it is (some writers put it at the root, or use backslashes).
-            read_xlsx(bytes, limits)
+            contained(|| read_xlsx(bytes, limits))
         } else {
             Err(ReadError::Corrupt("不是电子表格文件（压缩包内没有工作簿）".into()))
         }
@@ -57,7 +58,10 @@ pub fn read_bytes(bytes: &[u8], path: &str, format: Format, limits: &Limits) -> 
             None => compound.big_stream("Book")?.ok_or_else(|| ReadError::Corrupt("OLE 文件中没有工作簿流".into()))?,
         };
         guard::check_biff(&stream, limits.max_sheet_cells)?;
-        read_xls(bytes, limits)
+        contained(|| read_xls(bytes, limits))
+    } else if looks_like_text(bytes) && html::is_html_table(&text::decode(bytes)) {
+        // An HTML table saved as .xls by a web system.
+        html::read(&text::decode(bytes), limits)
     } else if format == Format::Csv || looks_like_text(bytes) {
         let stem = path.rsplit('/').next().unwrap_or(path);
         let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
@@ -65,6 +69,16 @@ pub fn read_bytes(bytes: &[u8], path: &str, format: Format, limits: &Limits) -> 
     } else {
         Err(ReadError::Corrupt("无法识别的电子表格格式".into()))
     }
+}
+
+/// Runs a calamine read so that a panic inside it on a malformed file (fuzzing found
+/// index and overflow panics the guards did not foresee) is the file's fault, a
+/// `Corrupt` error, not a crash of the service.
+fn contained(read: impl FnOnce() -> Result<Vec<Sheet>, ReadError>) -> Result<Vec<Sheet>, ReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        tracing::warn!("spreadsheet parser panicked on a malformed file");
+        Err(ReadError::Corrupt("电子表格结构异常，解析失败".into()))
+    })
 }
 
 /// No NUL bytes in the first KiB (or a UTF-16 BOM): a text file.

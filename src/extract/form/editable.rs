@@ -14,6 +14,9 @@ use super::{
     year_in, LabelMatch,
 };
 
+/// A field's label cell (row, column) and its values with their locations.
+type Labelled = (usize, usize, Vec<(String, Location)>);
+
 /// A sheet seen as a grid of trimmed texts with merged regions resolved.
 struct Grid<'a> {
     sheet: &'a Sheet,
@@ -109,7 +112,7 @@ impl<'a> Grid<'a> {
     }
 
     /// The value of a field: same-cell remainder after the label, else the cells right of it.
-    fn value(&self, labels: &[String]) -> Option<(usize, usize, Vec<(String, Location)>)> {
+    fn value(&self, labels: &[String]) -> Option<Labelled> {
         let (r, c, m) = self.find(labels)?;
         let values = match m {
             LabelMatch::Prefix(rest) => vec![(rest, self.location(r, c))],
@@ -188,6 +191,37 @@ pub fn read(file: &ExtractedFile, rules: &Rules) -> Option<FormData> {
     Some(form)
 }
 
+/// A reformatted 培训情况 table with the years down a column: the header row holds
+/// 年份 and the metric labels, each following row a year and its figures.
+fn years_by_row(grid: &Grid, header_row: usize, rules: &Rules) -> Option<Vec<FormYear>> {
+    let header = &grid.cells[header_row];
+    let metric_col = |m: &str| {
+        let ls = labels(rules, m);
+        header.iter().position(|t| match_label(t, &ls) == Some(LabelMatch::Exact))
+    };
+    let (trainees, pass, employment) = (metric_col("trainees"), metric_col("pass_rate"), metric_col("employment_rate"));
+    if trainees.is_none() && pass.is_none() && employment.is_none() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for r in header_row + 1..grid.cells.len() {
+        let Some(year) = grid.cells[r].iter().take(trainees.or(pass).or(employment).unwrap_or(0)).find_map(|t| year_in(t).filter(|_| compact(t).chars().count() <= 8)) else {
+            if out.is_empty() {
+                continue;
+            }
+            break;
+        };
+        let figure = |col: Option<usize>| col.map(|c| grid.region(r, c)).map(|(ar, ac, _, _)| (grid.text(ar, ac).to_string(), grid.location(ar, ac))).filter(|(t, _)| !t.is_empty());
+        out.push(FormYear {
+            year,
+            trainees: figure(trainees).map(|(t, l)| count_figure(&t, l)),
+            pass_rate: figure(pass).map(|(t, l)| rate_figure(&t, l)),
+            employment_rate: figure(employment).map(|(t, l)| rate_figure(&t, l)),
+        });
+    }
+    Some(out)
+}
+
 /// The 培训情况 table: the header row holds the years (or "年份" and blank year cells,
 /// then the round's years in order); each metric row's value is under its year's column.
 fn years(grid: &Grid, rules: &Rules) -> Vec<FormYear> {
@@ -199,6 +233,9 @@ fn years(grid: &Grid, rules: &Rules) -> Vec<FormYear> {
         .map(|(r, _)| r)
         .or_else(|| grid.find(&labels(rules, "training")).map(|(r, _, _)| r));
     let Some(header_row) = header_row else { return Vec::new() };
+    if let Some(transposed) = years_by_row(grid, header_row, rules) {
+        return transposed;
+    }
     let mut columns: Vec<(usize, i32)> = grid.cells[header_row]
         .iter()
         .enumerate()

@@ -21,17 +21,23 @@ use super::{
 };
 
 #[derive(Debug, Clone)]
-struct Token {
-    text: String,
-    x0: u32,
-    x1: u32,
+pub(crate) struct Token {
+    pub(crate) text: String,
+    pub(crate) x0: u32,
+    pub(crate) x1: u32,
+}
+
+impl Token {
+    pub(crate) fn centre(&self) -> u32 {
+        ((self.x0 as u64 + self.x1 as u64) / 2) as u32
+    }
 }
 
 #[derive(Debug, Clone)]
-struct Row {
-    y0: u32,
-    y1: u32,
-    tokens: Vec<Token>,
+pub(crate) struct Row {
+    pub(crate) y0: u32,
+    pub(crate) y1: u32,
+    pub(crate) tokens: Vec<Token>,
 }
 
 impl Row {
@@ -40,7 +46,7 @@ impl Row {
     }
 
     fn text_right_of(&self, x: u32) -> String {
-        self.tokens.iter().filter(|t| (t.x0 + t.x1) / 2 > x).map(|t| t.text.as_str()).collect()
+        self.tokens.iter().filter(|t| t.centre() > x).map(|t| t.text.as_str()).collect()
     }
 
     /// Where a label starts and ends in the row: (byte end in `text()`, x of its right edge).
@@ -63,13 +69,13 @@ impl Row {
 
 /// Groups words into visual rows: a word joins the row it overlaps vertically by at
 /// least half of the smaller height.
-fn rows(words: &[Word]) -> Vec<Row> {
+pub(crate) fn rows(words: &[Word]) -> Vec<Row> {
     let mut sorted: Vec<&Word> = words.iter().filter(|w| !w.text.trim().is_empty()).collect();
-    sorted.sort_by_key(|w| w.bbox[1] + w.bbox[3] / 2);
+    sorted.sort_by_key(|w| w.bbox[1].saturating_add(w.bbox[3] / 2));
     let mut rows: Vec<Row> = Vec::new();
     for w in sorted {
-        let (y0, y1) = (w.bbox[1], w.bbox[1] + w.bbox[3]);
-        let token = Token { text: compact(&w.text), x0: w.bbox[0], x1: w.bbox[0] + w.bbox[2] };
+        let (y0, y1) = (w.bbox[1], w.bbox[1].saturating_add(w.bbox[3]));
+        let token = Token { text: compact(&w.text), x0: w.bbox[0], x1: w.bbox[0].saturating_add(w.bbox[2]) };
         let joined = rows.iter_mut().rev().take(3).find(|r| {
             let overlap = r.y1.min(y1) as i64 - r.y0.max(y0) as i64;
             overlap * 2 >= (r.y1 - r.y0).min(y1 - y0) as i64
@@ -90,12 +96,20 @@ fn rows(words: &[Word]) -> Vec<Row> {
     rows
 }
 
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+fn han_count(text: &str) -> usize {
+    text.chars().filter(|c| is_han(*c)).count()
+}
+
 /// The row whose label-column text shares most characters with one of `labels` (at
 /// least 60% of the label's characters and three of them), for labels OCR garbled.
 fn fuzzy_find(rows: &[Row], labels: &[String], label_edge: u32) -> Option<usize> {
     let mut best: Option<(usize, f64)> = None;
     for (i, row) in rows.iter().enumerate() {
-        let text: String = row.tokens.iter().filter(|t| (t.x0 + t.x1) / 2 <= label_edge).map(|t| t.text.as_str()).collect();
+        let text: String = row.tokens.iter().filter(|t| t.centre() <= label_edge).map(|t| t.text.as_str()).collect();
         if text.is_empty() {
             continue;
         }
@@ -135,7 +149,7 @@ fn skew(words: &[Word]) -> f64 {
     for a in &years {
         for b in &years {
             let dx = b.bbox[0] as f64 - a.bbox[0] as f64;
-            let dy = (b.bbox[1] + b.bbox[3] / 2) as f64 - (a.bbox[1] + a.bbox[3] / 2) as f64;
+            let dy = b.bbox[1].saturating_add(b.bbox[3] / 2) as f64 - a.bbox[1].saturating_add(a.bbox[3] / 2) as f64;
             if dx > 200.0 && dy.abs() < 2.0 * a.bbox[3].max(b.bbox[3]) as f64 {
                 slopes.push(dy / dx);
             }
@@ -146,7 +160,7 @@ fn skew(words: &[Word]) -> f64 {
 }
 
 /// Words with their y moved by the skew, so that a printed line has one y.
-fn deskewed(words: &[Word]) -> Vec<Word> {
+pub(crate) fn deskewed(words: &[Word]) -> Vec<Word> {
     let slope = skew(words);
     if slope == 0.0 {
         return words.to_vec();
@@ -200,23 +214,31 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
     // A value is what lies right of the label column (OCR scatters a two-line label's
     // words over the value's row); without a column edge, what follows the label.
     let label_rows: Vec<usize> = ["brand_name", "scope", "type", "occupations", "units", "training", "summary", "recommendation"].iter().filter_map(|f| at(f).map(|(i, _, _)| i)).collect();
+    // Rows holding the form's options are nobody's value.
+    let option_row = |j: usize| {
+        let t = rows[j].text();
+        rules.form.scopes.iter().chain(&rules.form.types).filter(|o| t.contains(&compact(o))).count() >= 2
+    };
     // The value and the row it was read on.
     let value_at = |i: usize, end: usize| -> (String, usize) {
         let own = if label_edge > 0 { rows[i].text_right_of(label_edge) } else { after(&rows[i], end) };
-        if !own.is_empty() || label_edge == 0 {
+        // Specks right of a label ("ee", "_") are no value.
+        if han_count(&own) >= 2 || label_edge == 0 {
             return (own, i);
         }
         // A two-line label: the value sits on the row of the label's other line.
         [i + 1, i.wrapping_sub(1)]
             .into_iter()
-            .filter(|&j| j < rows.len() && !label_rows.contains(&j))
+            .filter(|&j| j < rows.len() && !label_rows.contains(&j) && !option_row(j))
             .map(|j| (rows[j].text_right_of(label_edge), j))
-            .find(|(t, _)| !t.is_empty())
+            .find(|(t, _)| han_count(t) >= 2)
             .unwrap_or((String::new(), i))
     };
     let value_of = |i: usize, end: usize| value_at(i, end).0;
     if let Some((i, end, _)) = at("brand_name") {
-        form.brand_name = field(&strip_hints(&value_of(i, end), rules), loc());
+        // Specks OCR reads at the cell's edges ("、沈阳巧嫂", ".|本溪导游员").
+        let value = strip_hints(&value_of(i, end), rules);
+        form.brand_name = field(value.trim_matches(|c: char| !is_han(c) && !c.is_alphanumeric()), loc());
     }
 
     let occupation_row = at("occupations").map(|(i, _, _)| i);
@@ -238,14 +260,21 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         .collect();
     form.types = read_boxes(&type_texts, &rules.form.types, true);
 
-    let mut units_from = occupation_row;
+    // Without an occupation row, units start after the option rows.
+    let mut units_from = occupation_row.or_else(|| (type_from..type_to.max(type_from)).rev().find(|&j| option_row(j)).or(scope_rows.last().copied()));
     if let Some(i) = occupation_row {
         let (_, end, _) = at("occupations").unwrap_or((i, 0, 0));
-        let (mut value, used) = value_at(i, end);
+        let (value, used) = value_at(i, end);
         units_from = Some(i.max(used));
-        value = value.trim_start_matches("(工种)").trim_start_matches("工种)").trim_start_matches([')', '）', '(', '.', ',', ':']).to_string();
-        for occupation in split_occupations(&strip_hints(&value, rules)) {
-            form.occupations.extend(field(&occupation, loc()));
+        // Remnants of the label's second line ("或)", "(工种)") and specks before the value.
+        let value = value.trim_start_matches(|c: char| "或职业(工种)（）|_.,:;。".contains(c));
+        for occupation in split_occupations(&strip_hints(value, rules)) {
+            // An occupation is written in Han characters (and maybe Latin letters):
+            // anything else inside it is a speck ("数。控铣工", "母婴护理=员").
+            let clean: String = occupation.chars().filter(|c| is_han(*c) || c.is_ascii_alphabetic()).collect();
+            if han_count(&clean) >= 2 {
+                form.occupations.extend(field(&clean, loc()));
+            }
         }
     }
 
@@ -255,8 +284,8 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         for row in &rows[from + 1..to.max(from + 1)] {
             // OCR often drops the dot after a unit's number: a leading token of digits
             // alone is the number.
-            let number = row.tokens.iter().find(|t| (t.x0 + t.x1) / 2 > label_edge).filter(|t| t.text.chars().count() <= 3 && t.text.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '、' | ',')));
-            let mut text: String = row.tokens.iter().filter(|t| (t.x0 + t.x1) / 2 > label_edge && !number.is_some_and(|n| std::ptr::eq(n, *t))).map(|t| t.text.as_str()).collect();
+            let number = row.tokens.iter().find(|t| t.centre() > label_edge).filter(|t| t.text.chars().count() <= 3 && t.text.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '、' | ',')));
+            let mut text: String = row.tokens.iter().filter(|t| t.centre() > label_edge && !number.is_some_and(|n| std::ptr::eq(n, *t))).map(|t| t.text.as_str()).collect();
             for l in &unit_labels {
                 text = text.replacen(l.as_str(), "", 1);
             }
@@ -288,11 +317,49 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
     form
 }
 
-/// Tesseract reads a printed % after decimals as g/o/°/9 ("87.0g"): a figure with
+/// The row after the header whose text left of the year columns holds at least three
+/// quarters of a label's characters; with the label's right edge.
+fn fuzzy_metric(rows: &[Row], header: usize, labels: &[String], first_column: u32) -> Option<(usize, usize, u32)> {
+    let mut best: Option<(usize, u32, f64)> = None;
+    for (i, row) in rows.iter().enumerate().skip(header + 1) {
+        let left: Vec<&Token> = row.tokens.iter().filter(|t| t.x1 < first_column.saturating_sub(40)).collect();
+        let text: String = left.iter().map(|t| t.text.as_str()).collect();
+        for label in labels {
+            let mut pool: Vec<char> = text.chars().collect();
+            let mut hits = 0;
+            for c in label.chars() {
+                if let Some(k) = pool.iter().position(|p| *p == c) {
+                    pool.remove(k);
+                    hits += 1;
+                }
+            }
+            let score = hits as f64 / label.chars().count().max(1) as f64;
+            if hits >= 3 && score >= 0.75 && best.is_none_or(|b| score > b.2) {
+                best = Some((i, left.iter().map(|t| t.x1).max().unwrap_or(0), score));
+            }
+        }
+    }
+    best.map(|(i, x, _)| (i, 0, x))
+}
+
+/// Tesseract reads a printed % after decimals as g/o/x/° ("87.0g"): a figure with
 /// decimals in a rate cell ending so is a percentage.
 fn ocr_percent(text: &str) -> String {
     let c = compact(text);
-    if let Some(number) = c.strip_suffix(['g', 'o', '°', 'G']) {
+    // Specks after the sign ("93.0%0"): the figure ends at its %.
+    let c = match c.find('%') {
+        Some(i) => c[..=i].to_string(),
+        None => c,
+    };
+    // "89.196" is 89.1 followed by a % read as 96: rates are printed with one or two
+    // decimals, so three or more ending in 96 are a garbled sign.
+    let decimals = |s: &str| s.split_once('.').map_or(0, |(_, d)| d.len());
+    if let Some(number) = c.strip_suffix("96") {
+        if decimals(&c) >= 3 && (1..=2).contains(&decimals(number)) && number.parse::<f64>().is_ok_and(|v| v <= 100.0) && v_gt_1(number) {
+            return format!("{number}%");
+        }
+    }
+    if let Some(number) = c.strip_suffix(['g', 'o', '°', 'G', 'x', 'X']) {
         if number.contains('.') && number.parse::<f64>().is_ok_and(|v| v <= 100.0) {
             return format!("{number}%");
         }
@@ -300,29 +367,64 @@ fn ocr_percent(text: &str) -> String {
     c
 }
 
+fn v_gt_1(number: &str) -> bool {
+    number.parse::<f64>().is_ok_and(|v| v > 1.0)
+}
+
 /// Year columns from the header row; each metric row's tokens go to the nearest column.
 fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location) -> Vec<FormYear> {
-    let mut columns: Vec<(i32, u32)> =
-        rows[header].tokens.iter().filter_map(|t| year_in(&t.text).map(|y| (y, (t.x0 + t.x1) / 2))).collect();
+    // The header's tokens, with those of a row OCR split off it (a year read a line lower).
+    let h = &rows[header];
+    let band = h.y1 - h.y0;
+    let tokens: Vec<&Token> = rows
+        .iter()
+        .filter(|r| (r.y0 as u64 + r.y1 as u64).abs_diff(h.y0 as u64 + h.y1 as u64) <= 2 * band as u64)
+        .flat_map(|r| r.tokens.iter())
+        .collect();
+    // Year columns: a readable year, or digits OCR garbled ("2&023") before a 年.
+    let mut candidates: Vec<(Option<i32>, u32)> = Vec::new();
+    for (k, t) in tokens.iter().enumerate() {
+        let xc = t.centre();
+        if let Some(y) = year_in(&t.text) {
+            candidates.push((Some(y), xc));
+        } else if t.text.chars().filter(char::is_ascii_digit).count() >= 3
+            && (t.text.ends_with('年') || tokens.get(k + 1).is_some_and(|n| n.text.starts_with('年') && !n.text.starts_with("年份")))
+        {
+            candidates.push((None, xc));
+        }
+    }
+    candidates.sort_by_key(|c| c.1);
+    candidates.dedup_by_key(|c| c.0.map_or(c.1 as i32, |y| -y));
+    let round = &rules.round.years;
+    let columns: Vec<(i32, u32)> = if candidates.iter().any(|c| c.0.is_none()) && candidates.len() == round.len() {
+        // A garbled year: the columns are the round's years, left to right.
+        round.iter().copied().zip(candidates.iter().map(|c| c.1)).collect()
+    } else {
+        candidates.iter().filter_map(|c| c.0.map(|y| (y, c.1))).collect()
+    };
     if columns.is_empty() {
         return Vec::new();
     }
-    columns.dedup_by_key(|c| c.0);
+    let first_column = columns.iter().map(|c| c.1).min().unwrap_or(0);
     let mut out: Vec<FormYear> = columns.iter().map(|(y, _)| FormYear { year: *y, trainees: None, pass_rate: None, employment_rate: None }).collect();
     for metric in ["trainees", "pass_rate", "employment_rate"] {
         let ls = labels(rules, metric);
-        let Some((i, _, label_x)) = rows.iter().enumerate().skip(header + 1).find_map(|(i, r)| ls.iter().find_map(|l| r.find(l)).map(|(e, x)| (i, e, x)))
-        else {
+        let exact = rows.iter().enumerate().skip(header + 1).find_map(|(i, r)| ls.iter().find_map(|l| r.find(l)).map(|(e, x)| (i, e, x)));
+        // A label with a stray character in it ("培训人和人数"): by shared characters,
+        // among the tokens left of the first year column.
+        let Some((i, _, label_x)) = exact.or_else(|| fuzzy_metric(rows, header, &ls, first_column)) else {
             continue;
         };
         let mut texts: Vec<String> = vec![String::new(); columns.len()];
         for t in rows[i].tokens.iter().filter(|t| t.x0 >= label_x) {
-            let xc = (t.x0 + t.x1) / 2;
+            let xc = t.centre();
             if let Some((k, _)) = columns.iter().enumerate().min_by_key(|(_, (_, cx))| cx.abs_diff(xc)) {
                 texts[k].push_str(&t.text);
             }
         }
         for (k, text) in texts.into_iter().enumerate() {
+            // Specks OCR reads around a figure (",2020", "|86.2%").
+            let text = text.trim_matches(|c: char| !c.is_ascii_digit() && c != '%').to_string();
             if text.is_empty() {
                 continue;
             }
@@ -345,8 +447,22 @@ mod tests {
     }
 
     #[test]
+    fn hostile_boxes_do_not_overflow() {
+        let words = vec![
+            Word { text: "品牌名称".into(), bbox: [u32::MAX - 5, u32::MAX - 5, u32::MAX, u32::MAX], confidence: 0.5, line: 0 },
+            Word { text: "品牌范围".into(), bbox: [u32::MAX, 0, u32::MAX, 30], confidence: 0.5, line: 0 },
+        ];
+        let rs = rows(&deskewed(&words));
+        assert!(!rs.is_empty());
+        assert!(rs.iter().all(|r| r.tokens.iter().all(|t| t.centre() >= t.x0.min(t.x1) / 2)));
+    }
+
+    #[test]
     fn ocr_percent_signs() {
         assert_eq!(ocr_percent("87.0g"), "87.0%");
+        assert_eq!(ocr_percent("94.0%0"), "94.0%");
+        assert_eq!(ocr_percent("89.196"), "89.1%");
+        assert_eq!(ocr_percent("0.896"), "0.896");
         assert_eq!(ocr_percent("86.2%"), "86.2%");
         assert_eq!(ocr_percent("2150"), "2150");
     }

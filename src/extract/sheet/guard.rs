@@ -84,6 +84,10 @@ pub struct Compound<'a> {
     bytes: &'a [u8],
     sector_size: usize,
     fat: Vec<u32>,
+    /// Streams smaller than this live in the mini stream (64-byte sectors).
+    cutoff: u64,
+    minifat: Vec<u32>,
+    ministream: Vec<u8>,
     pub streams: Vec<(String, u32, u64)>,
 }
 
@@ -135,7 +139,7 @@ impl<'a> Compound<'a> {
             }
             fat.extend(sector(id)?.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
         }
-        let mut compound = Compound { bytes, sector_size, fat, streams: Vec::new() };
+        let mut compound = Compound { bytes, sector_size, fat, cutoff: 4096, minifat: Vec::new(), ministream: Vec::new(), streams: Vec::new() };
         let dir = compound.chain(u32_at(0x30))?;
         let major = u16_at(0x1A);
         for id in dir {
@@ -166,8 +170,13 @@ impl<'a> Compound<'a> {
                 compound.chain(start)?;
             }
         }
+        compound.cutoff = cutoff;
         if u32_at(0x40) > 0 {
-            compound.chain(u32_at(0x3C))?;
+            let minifat = compound.read_chain(u32_at(0x3C), u64::MAX)?;
+            compound.minifat = minifat.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+            if let Some(&(_, root_start, root_size)) = compound.streams.first() {
+                compound.ministream = compound.read_chain(root_start, root_size)?;
+            }
         }
         Ok(compound)
     }
@@ -191,20 +200,46 @@ impl<'a> Compound<'a> {
         self.streams.iter().any(|(n, _, _)| n.eq_ignore_ascii_case(name))
     }
 
-    /// A stream held in the big-sector FAT (the workbook stream of any real XLS).
-    pub fn big_stream(&self, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
-        let Some((_, start, size)) = self.streams.iter().find(|(n, _, _)| n.eq_ignore_ascii_case(name)) else {
-            return Ok(None);
-        };
-        let mut out = Vec::with_capacity(*size as usize);
-        for id in self.chain(*start)? {
+    /// The bytes of a big-sector chain, cut to `size`.
+    fn read_chain(&self, start: u32, size: u64) -> Result<Vec<u8>, ReadError> {
+        let mut out = Vec::new();
+        for id in self.chain(start)? {
             let from = (id as usize + 1) * self.sector_size;
             let to = (from + self.sector_size).min(self.bytes.len());
             if from < to {
                 out.extend_from_slice(&self.bytes[from..to]);
             }
+            if out.len() as u64 >= size {
+                break;
+            }
         }
-        out.truncate(*size as usize);
+        out.truncate(size.min(out.len() as u64) as usize);
+        Ok(out)
+    }
+
+    /// A stream's bytes: from the big sectors, or from the mini stream when it is
+    /// smaller than the cutoff (a small workbook's).
+    pub fn big_stream(&self, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
+        let Some(&(_, start, size)) = self.streams.iter().find(|(n, _, _)| n.eq_ignore_ascii_case(name)) else {
+            return Ok(None);
+        };
+        if size >= self.cutoff || self.ministream.is_empty() {
+            return self.read_chain(start, size).map(Some);
+        }
+        let mut out = Vec::new();
+        let mut id = start;
+        let mut steps = 0usize;
+        while id < ENDOFCHAIN_MIN && (out.len() as u64) < size {
+            steps += 1;
+            if steps > self.minifat.len() + 1 {
+                return Err(ReadError::Corrupt("OLE 复合文件结构错误：迷你扇区链循环".into()));
+            }
+            let from = id as usize * 64;
+            let chunk = self.ministream.get(from..(from + 64).min(self.ministream.len())).ok_or_else(|| ReadError::Corrupt("OLE 复合文件结构错误：迷你扇区越界".into()))?;
+            out.extend_from_slice(chunk);
+            id = *self.minifat.get(id as usize).ok_or_else(|| ReadError::Corrupt("OLE 复合文件结构错误：迷你扇区链越界".into()))?;
+        }
+        out.truncate(size.min(out.len() as u64) as usize);
         Ok(Some(out))
     }
 }
@@ -223,6 +258,17 @@ pub fn check_biff(stream: &[u8], max_cells: u64) -> Result<(), ReadError> {
         pos += 4 + len;
         match id {
             0x002F => return Err(ReadError::Encrypted),
+            // BoundSheet8: where a sheet's substream starts; calamine slices the stream
+            // there without checking (a position past the end panicked).
+            0x0085 if data.len() >= 4 => {
+                let at = u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize;
+                if at >= stream.len() {
+                    return Err(ReadError::Corrupt("XLS 工作表位置超出文件范围".into()));
+                }
+            }
+            // Dimensions: calamine subtracts the bounds unchecked and reserves rows × cols
+            // cells up front — a reversed or huge range panics or allocates gigabytes.
+            0x0200 => check_dimensions(data, max_cells)?,
             0x0809 => {
                 in_sheet = data.len() >= 4 && u16::from_le_bytes([data[2], data[3]]) == 0x0010;
                 dims = None;
@@ -262,6 +308,31 @@ pub fn check_biff(stream: &[u8], max_cells: u64) -> Result<(), ReadError> {
     Ok(())
 }
 
+/// A DIMENSIONS record read as calamine reads it (MS-XLS 2.4.90; BIFF5 10 bytes, BIFF8 14).
+fn check_dimensions(data: &[u8], max_cells: u64) -> Result<(), ReadError> {
+    let u16_at = |o: usize| u16::from_le_bytes([data[o], data[o + 1]]) as u64;
+    let u32_at = |o: usize| u32::from_le_bytes([data[o], data[o + 1], data[o + 2], data[o + 3]]) as u64;
+    let (rf, rl, mut cf, cl) = match data.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        _ => return Ok(()), // calamine refuses other lengths itself
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    if rl == 0 || cl == 0 {
+        return Ok(());
+    }
+    if rl - 1 < rf || cl - 1 < cf {
+        return Err(ReadError::Corrupt("XLS 工作表尺寸记录无效".into()));
+    }
+    let cells = (rl - rf).saturating_mul(cl - cf);
+    if cells > max_cells {
+        return Err(ReadError::TooLarge(format!("XLS 工作表声明 {cells} 个单元格，超过上限 {max_cells}")));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +342,29 @@ mod tests {
         assert_eq!(declared_count(br#"<sst xmlns="x" count="12" uniqueCount="10">"#), Some(12));
         assert_eq!(declared_count(br#"<sst uniqueCount="99999999999999999999999">"#), Some(u64::MAX));
         assert_eq!(declared_count(b"<sst>"), None);
+    }
+
+    #[test]
+    fn biff_dimensions_reversed_or_huge_are_refused() {
+        let record = |rf: u32, rl: u32, cf: u16, cl: u16| {
+            let mut s = vec![0x00, 0x02, 14, 0x00];
+            s.extend_from_slice(&rf.to_le_bytes());
+            s.extend_from_slice(&rl.to_le_bytes());
+            s.extend_from_slice(&cf.to_le_bytes());
+            s.extend_from_slice(&cl.to_le_bytes());
+            s.extend_from_slice(&[0, 0]);
+            s
+        };
+        assert!(matches!(check_biff(&record(10, 5, 0, 3), 1000), Err(ReadError::Corrupt(_))));
+        assert!(matches!(check_biff(&record(0, 3, 5, 5), 1000), Err(ReadError::Corrupt(_))));
+        assert!(matches!(check_biff(&record(0, u32::MAX, 0, 200), 1000), Err(ReadError::TooLarge(_))));
+        assert!(check_biff(&record(0, 10, 0, 5), 1000).is_ok());
+    }
+
+    #[test]
+    fn biff_sheet_position_past_the_end_is_refused() {
+        let s = [0x85, 0x00, 0x08, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0, 0, 1, 0x41];
+        assert!(matches!(check_biff(&s, 1000), Err(ReadError::Corrupt(_))));
     }
 
     #[test]
