@@ -108,6 +108,13 @@ fn page_made_of_two_image_strips_is_rendered() {
     assert_ocr_page(&read("scan_two_strips.pdf"), &source("scan_short.txt"), 0.05);
 }
 
+/// Regression (rapidocrpdf image.pdf, a 72 dpi page): Tesseract called it an empty page
+/// until low-resolution images were enlarged to the OCR resolution.
+#[test]
+fn low_resolution_page_is_enlarged_before_ocr() {
+    assert_ocr_page(&read("scan_72dpi.pdf"), &source("scan_short.txt"), 0.10);
+}
+
 #[test]
 fn bilevel_flate_with_png_predictor_is_decoded() {
     assert_ocr_page(&read("scan_flate1bit.pdf"), &source("scan_short.txt"), 0.05);

@@ -286,6 +286,11 @@ def scans():
     w_pt, h_pt = pts(plain)
     write("scan_two_strips.pdf", two_image_pdf(dct(top), dct(bottom), (w_pt, h_pt)))
 
+    # A 72 dpi page image (a screenshot saved as PDF): letters a dozen pixels high.
+    low = plain.resize((plain.size[0] * 72 // 200, plain.size[1] * 72 // 200), Image.LANCZOS)
+    w, h = low.size
+    write("scan_72dpi.pdf", image_pdf(dct(low), page_size=(w, h)))
+
     # Bilevel FlateDecode with the PNG Up predictor (as img2pdf writes bilevel scans).
     bw = plain.convert("L").point(lambda v: 255 if v > 128 else 0).convert("1")
     w, h = bw.size

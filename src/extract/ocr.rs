@@ -215,9 +215,15 @@ fn reread_figures(grey: &GrayImage, dpi: f32, language: &str, words: &mut [Word]
             continue;
         }
         let [x, y, bw, bh] = words[i].bbox;
-        // Up to a character's width either side, since chi_sim's boxes sometimes miss a
-        // digit ("548" read as "48"), but never into the neighbouring word of the line
-        // (eng reads "年" after "2022" as a "4").
+        let pad_y = (bh / 3).max(4);
+        let top = y.saturating_sub(pad_y);
+        let bottom = (y + bh + pad_y).min(h);
+        // First the word's own box (a little margin); only when that does not read as a
+        // figure, up to a character's width either side (chi_sim's box sometimes cuts a
+        // digit off), never into the neighbouring word of the line. Widening first was
+        // measured worse: eng read the "年" after "2022" as a "4".
+        let margin = (bh / 6).max(2);
+        let tight = (x.saturating_sub(margin), (x + bw + margin).min(w));
         let pad_x = bh.max(6);
         let mut left = x.saturating_sub(pad_x);
         let mut right = (x + bw + pad_x).min(w);
@@ -230,26 +236,28 @@ fn reread_figures(grey: &GrayImage, dpi: f32, language: &str, words: &mut [Word]
                 right = ox;
             }
         }
-        let pad_y = (bh / 3).max(4);
-        let top = y.saturating_sub(pad_y);
-        let bottom = (y + bh + pad_y).min(h);
-        if right <= left + 8 || bottom <= top + 8 {
-            continue;
+        let mut found = None;
+        for (l, r) in [tight, (left, right)] {
+            if r <= l + 8 || bottom <= top + 8 {
+                continue;
+            }
+            let crop = image::imageops::crop_imm(grey, l, top, r - l, bottom - top).to_image();
+            let reread = parse_tsv(&run_engine(&crop, dpi, language, tesseract::PageSegMode::PsmSingleLine)?);
+            let text: String = reread.iter().map(|w| w.text.as_str()).collect::<String>();
+            let text = text.trim_matches(|c: char| matches!(c, '|' | '[' | ']' | '(' | ')' | '_' | '-' | '—' | '\'' | '"' | ':' | ';'));
+            let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).count();
+            // One digit more is a digit chi_sim's box missed; more is a neighbour read along.
+            if !reread.is_empty() && is_clean_figure(text) && digits(text) <= digits(&words[i].text) + 1 {
+                found = Some((text.to_string(), mean_confidence(&reread)));
+                break;
+            }
         }
-        let crop = image::imageops::crop_imm(grey, left, top, right - left, bottom - top).to_image();
-        let tsv = run_engine(&crop, dpi, language, tesseract::PageSegMode::PsmSingleLine)?;
-        let reread = parse_tsv(&tsv);
-        let text: String = reread.iter().map(|w| w.text.as_str()).collect::<String>();
-        let text = text.trim_matches(|c: char| matches!(c, '|' | '[' | ']' | '(' | ')' | '_' | '-' | '—' | '\'' | '"' | ':' | ';'));
         let word = &mut words[i];
-        let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).count();
-        // One digit more is a digit chi_sim's box missed; more is a neighbour read along.
-        if reread.is_empty() || !is_clean_figure(text) || text == word.text || digits(text) > digits(&word.text) + 1 {
-            continue;
+        if let Some((text, confidence)) = found.filter(|(t, _)| *t != word.text) {
+            tracing::debug!(from = %word.text, to = %text, "figure re-read");
+            word.confidence = confidence;
+            word.text = text;
         }
-        tracing::debug!(from = %word.text, to = %text, "figure re-read");
-        word.confidence = mean_confidence(&reread);
-        word.text = text.to_string();
     }
     Ok(())
 }
