@@ -157,3 +157,14 @@ fn pdf_smaller_than_one_kibibyte_is_read() {
     let content = pdf::read(&entry("tiny.pdf", pdf), &config, &Default::default()).unwrap();
     assert_eq!(content.pages[0].text, "Hi 2150");
 }
+
+#[test]
+fn text_page_with_a_red_picture_is_rendered_for_seals_and_plain_text_page_is_not() {
+    let content = read("seal_text.pdf").unwrap();
+    let page = &content.pages[0];
+    assert_eq!(page.source, TextSource::Text);
+    assert_eq!(page.text, "大连市人力资源和社会保障局\n2024年1月18日");
+    assert!(page.width > 1000 && page.height > 1500, "rendered at the OCR resolution: {}x{}", page.width, page.height);
+    let plain = read("cjk_text.pdf").unwrap();
+    assert_eq!((plain.pages[0].width, plain.pages[0].height), (0, 0));
+}

@@ -79,6 +79,26 @@ def no_tounicode_pdf(pdf):
     write("no_tounicode.pdf", pdf.replace(b"/ToUnicode", b"/ToUnicodX"))
 
 
+def seal_text_pdf():
+    """A text page carrying an electronic seal: a red ring image drawn over the text."""
+    pdfmetrics.registerFont(TTFont("wqy", FONT, subfontIndex=0))
+    seal = Image.new("RGB", (300, 300), "white")
+    d = ImageDraw.Draw(seal)
+    d.ellipse([10, 10, 290, 290], outline=(220, 30, 30), width=14)
+    d.regular_polygon((150, 150, 50), 5, fill=(220, 30, 30))
+    path = os.path.join(tempfile.gettempdir(), "fixture-seal.png")
+    seal.save(path)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("wqy", 14)
+    c.drawString(60, 780, "大连市人力资源和社会保障局")
+    c.drawString(60, 750, "2024年1月18日")
+    c.drawImage(path, 300, 700, width=120, height=120)
+    c.showPage()
+    c.save()
+    write("seal_text.pdf", buf.getvalue())
+
+
 def encrypted_pdf():
     pdfmetrics.registerFont(TTFont("wqy", FONT, subfontIndex=0))
     buf = io.BytesIO()
@@ -337,6 +357,7 @@ if __name__ == "__main__":
     pdf = cjk_text_pdf()
     no_tounicode_pdf(pdf)
     encrypted_pdf()
+    seal_text_pdf()
     incremental_pdf()
     libreoffice_pdf()
     scans()

@@ -237,7 +237,7 @@ fn reread_figures(grey: &GrayImage, dpi: f32, language: &str, words: &mut [Word]
             }
         }
         let mut found = None;
-        for (l, r) in [tight, (left, right)] {
+        for (wide, (l, r)) in [(false, tight), (true, (left, right))] {
             if r <= l + 8 || bottom <= top + 8 {
                 continue;
             }
@@ -245,9 +245,15 @@ fn reread_figures(grey: &GrayImage, dpi: f32, language: &str, words: &mut [Word]
             let reread = parse_tsv(&run_engine(&crop, dpi, language, tesseract::PageSegMode::PsmSingleLine)?);
             let text: String = reread.iter().map(|w| w.text.as_str()).collect::<String>();
             let text = text.trim_matches(|c: char| matches!(c, '|' | '[' | ']' | '(' | ')' | '_' | '-' | '—' | '\'' | '"' | ':' | ';'));
-            let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).count();
-            // One digit more is a digit chi_sim's box missed; more is a neighbour read along.
-            if !reread.is_empty() && is_clean_figure(text) && digits(text) <= digits(&words[i].text) + 1 {
+            let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).collect::<String>();
+            let (old_digits, new_digits) = (digits(&words[i].text), digits(text));
+            // The same digits count: a misread "%" or "." corrected. One digit more, in
+            // front, from the widened box: a digit chi_sim's box cut off ("48" → "548").
+            // A digit more at the end is a Han neighbour read as a digit ("2024年" →
+            // "20244", "18日" → "188"), and a digit from the tight box is a cut glyph.
+            let same = new_digits.len() == old_digits.len();
+            let leading = wide && new_digits.len() == old_digits.len() + 1 && new_digits.ends_with(&old_digits);
+            if !reread.is_empty() && is_clean_figure(text) && (same || leading) {
                 found = Some((text.to_string(), mean_confidence(&reread)));
                 break;
             }
