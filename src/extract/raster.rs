@@ -38,8 +38,10 @@ pub fn ocr_grey(rgb: &RgbImage) -> GrayImage {
         }
         255
     };
-    // Ink: the darkest half percent; paper: the 95th percentile.
-    let ink = percentile(5);
+    // Ink: the darkest half percent, but no lighter than a mid grey: on a nearly blank
+    // page (a signature page with a seal) the darkest half percent is the seal itself,
+    // and stretching from there would darken the seal instead of removing it.
+    let ink = percentile(5).min(110);
     let paper = percentile(950);
     let lut: Vec<u8> = if paper <= ink + 40 {
         // A blank or uniform page: nothing to stretch.
