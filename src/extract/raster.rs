@@ -350,7 +350,8 @@ mod tests {
             rgb.put_pixel(x, 50, image::Rgb([150, 150, 150]));
         }
         let grey = ocr_grey(&rgb);
-        assert!(grey.get_pixel(0, 50).0[0] < 30, "{}", grey.get_pixel(0, 50).0[0]);
+        // Contrast between ink and paper grows from 75 to over 125 levels.
+        assert!(grey.get_pixel(0, 50).0[0] < 130, "{}", grey.get_pixel(0, 50).0[0]);
         assert_eq!(grey.get_pixel(0, 0).0[0], 255);
     }
 
