@@ -194,3 +194,11 @@ fn second_read_comes_from_the_cache_and_reports_progress() {
     }
     assert!(seen.lock().unwrap().contains(&("ocr", 1, 1)));
 }
+
+#[test]
+fn software_named_by_a_scan_image_inside_a_pdf_is_kept() {
+    let content = read("scan_retouched.pdf");
+    assert_eq!(content.pages[0].source, TextSource::Ocr);
+    let software: Vec<(Option<u32>, &str)> = content.metadata.image_software.iter().map(|(l, s)| (l.page, s.as_str())).collect();
+    assert_eq!(software, vec![(Some(1), "GIMP 2.10.34")]);
+}

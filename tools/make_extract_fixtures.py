@@ -342,6 +342,18 @@ def scans():
     plain.rotate(90, expand=True).save(os.path.join(OUT, "photo_exif6.jpg"), "JPEG", quality=85, exif=exif.tobytes())
 
 
+def retouched_scan_pdf():
+    """A scan whose JPEG says it was last saved by GIMP (EXIF Software)."""
+    plain = scan_image(SCAN_LINES[:5])
+    exif = Image.Exif()
+    exif[0x0131] = "GIMP 2.10.34"
+    buf = io.BytesIO()
+    plain.save(buf, "JPEG", quality=85, exif=exif.tobytes())
+    w, h = plain.size
+    img = (f"/Width {w} /Height {h} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", buf.getvalue())
+    write("scan_retouched.pdf", image_pdf(img, page_size=pts(plain)))
+
+
 def tsv():
     img = scan_image(SCAN_LINES)
     with tempfile.TemporaryDirectory() as tmp:
@@ -361,5 +373,6 @@ if __name__ == "__main__":
     incremental_pdf()
     libreoffice_pdf()
     scans()
+    retouched_scan_pdf()
     tsv()
     print("fixtures written to", os.path.normpath(OUT), file=sys.stderr)
