@@ -38,6 +38,9 @@ pub struct OcrResult {
 /// Below this mean confidence the upright reading is doubted and the other quarter turns
 /// are tried. Upright printed pages read at 0.85–0.95; a page on its side reads below 0.5.
 const DOUBT_CONFIDENCE: f64 = 0.70;
+/// A word read with less confidence than this is chi_sim's guess: a figure re-read in
+/// the figure language replaces it more freely.
+const UNSURE_WORD: f64 = 0.5;
 /// Skew under this (degrees) is left alone: resampling costs more than it gains.
 const MIN_SKEW: f32 = 0.3;
 /// Cache format version, part of the key so a change of the result type invalidates it.
@@ -250,7 +253,9 @@ fn merge_split_figures(words: Vec<Word>) -> Vec<Word> {
 fn reread_figures(grey: &GrayImage, dpi: f32, language: &str, words: &mut [Word]) -> Result<(), ReadError> {
     let (w, h) = grey.dimensions();
     for i in 0..words.len() {
-        if !doubtful_figure(&words[i].text) {
+        let unsure = words[i].confidence < UNSURE_WORD;
+        let single_digit_unsure = unsure && words[i].text.chars().filter(|c| c.is_ascii_digit()).count() == 1 && !words[i].text.chars().any(is_cjk);
+        if !doubtful_figure(&words[i].text) && !single_digit_unsure {
             continue;
         }
         let [x, y, bw, bh] = words[i].bbox;
@@ -295,7 +300,14 @@ fn reread_figures(grey: &GrayImage, dpi: f32, language: &str, words: &mut [Word]
             // ends in "%" and its digits begin the old ones.
             let percent = text.ends_with('%') && old_digits.starts_with(&new_digits) && old_digits.len() <= new_digits.len() + 2;
             let leading = wide && new_digits.len() == old_digits.len() + 1 && new_digits.ends_with(&old_digits);
-            if !reread.is_empty() && is_clean_figure(text) && (same || leading || percent) {
+            // A tight reading that only repeats chi_sim's may still miss what the box cut
+            // off ("87.0" for "87.0%"): then the widened box decides.
+            if !wide && text == words[i].text {
+                continue;
+            }
+            // A word chi_sim itself doubted ("6" at 0% for "64%"): eng's clean reading wins.
+            let replaces_guess = unsure && new_digits.len() >= 2 && new_digits.len() <= old_digits.len() + 2;
+            if !reread.is_empty() && is_clean_figure(text) && (same || leading || percent || replaces_guess) {
                 found = Some((text.to_string(), mean_confidence(&reread)));
                 break;
             }
