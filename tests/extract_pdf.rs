@@ -125,3 +125,46 @@ fn extract_command_prints_pages_with_form_feeds_and_json() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("加密"));
 }
+
+/// Regression (pdf.js bug1020226, issue15590, issue21436: PDFs under 1 KiB): the header
+/// check looked at the first 1024 bytes only when there were that many, so a tiny PDF was
+/// "not a PDF".
+#[test]
+fn pdf_smaller_than_one_kibibyte_is_read() {
+    let content = b"BT /F1 12 Tf 72 720 Td (Hi 2150) Tj ET";
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{}\nendstream", content.len(), String::from_utf8_lossy(content)),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend(format!("{} 0 obj\n{}\nendobj\n", i + 1, body).bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend(format!("xref\n0 6\n0000000000 65535 f \n").bytes());
+    for off in offsets {
+        pdf.extend(format!("{off:010} 00000 n \n").bytes());
+    }
+    pdf.extend(format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").bytes());
+    assert!(pdf.len() < 1024, "{}", pdf.len());
+    assert_eq!(dossier_verify::intake::sniff::sniff(&pdf, "tiny.pdf"), Format::Pdf);
+    let config = Config::builtin().unwrap();
+    let content = pdf::read(&entry("tiny.pdf", pdf), &config, &Default::default()).unwrap();
+    assert_eq!(content.pages[0].text, "Hi 2150");
+}
+
+#[test]
+fn text_page_with_a_red_picture_is_rendered_for_seals_and_plain_text_page_is_not() {
+    let content = read("seal_text.pdf").unwrap();
+    let page = &content.pages[0];
+    assert_eq!(page.source, TextSource::Text);
+    assert_eq!(page.text, "大连市人力资源和社会保障局\n2024年1月18日");
+    assert!(page.width > 1000 && page.height > 1500, "rendered at the OCR resolution: {}x{}", page.width, page.height);
+    let plain = read("cjk_text.pdf").unwrap();
+    assert_eq!((plain.pages[0].width, plain.pages[0].height), (0, 0));
+}

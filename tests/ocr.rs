@@ -108,6 +108,13 @@ fn page_made_of_two_image_strips_is_rendered() {
     assert_ocr_page(&read("scan_two_strips.pdf"), &source("scan_short.txt"), 0.05);
 }
 
+/// Regression (rapidocrpdf image.pdf, a 72 dpi page): Tesseract called it an empty page
+/// until low-resolution images were enlarged to the OCR resolution.
+#[test]
+fn low_resolution_page_is_enlarged_before_ocr() {
+    assert_ocr_page(&read("scan_72dpi.pdf"), &source("scan_short.txt"), 0.10);
+}
+
 #[test]
 fn bilevel_flate_with_png_predictor_is_decoded() {
     assert_ocr_page(&read("scan_flate1bit.pdf"), &source("scan_short.txt"), 0.05);
@@ -186,4 +193,12 @@ fn second_read_comes_from_the_cache_and_reports_progress() {
         assert!((a.confidence - b.confidence).abs() < 1e-9);
     }
     assert!(seen.lock().unwrap().contains(&("ocr", 1, 1)));
+}
+
+#[test]
+fn software_named_by_a_scan_image_inside_a_pdf_is_kept() {
+    let content = read("scan_retouched.pdf");
+    assert_eq!(content.pages[0].source, TextSource::Ocr);
+    let software: Vec<(Option<u32>, &str)> = content.metadata.image_software.iter().map(|(l, s)| (l.page, s.as_str())).collect();
+    assert_eq!(software, vec![(Some(1), "GIMP 2.10.34")]);
 }

@@ -79,6 +79,26 @@ def no_tounicode_pdf(pdf):
     write("no_tounicode.pdf", pdf.replace(b"/ToUnicode", b"/ToUnicodX"))
 
 
+def seal_text_pdf():
+    """A text page carrying an electronic seal: a red ring image drawn over the text."""
+    pdfmetrics.registerFont(TTFont("wqy", FONT, subfontIndex=0))
+    seal = Image.new("RGB", (300, 300), "white")
+    d = ImageDraw.Draw(seal)
+    d.ellipse([10, 10, 290, 290], outline=(220, 30, 30), width=14)
+    d.regular_polygon((150, 150, 50), 5, fill=(220, 30, 30))
+    path = os.path.join(tempfile.gettempdir(), "fixture-seal.png")
+    seal.save(path)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("wqy", 14)
+    c.drawString(60, 780, "大连市人力资源和社会保障局")
+    c.drawString(60, 750, "2024年1月18日")
+    c.drawImage(path, 300, 700, width=120, height=120)
+    c.showPage()
+    c.save()
+    write("seal_text.pdf", buf.getvalue())
+
+
 def encrypted_pdf():
     pdfmetrics.registerFont(TTFont("wqy", FONT, subfontIndex=0))
     buf = io.BytesIO()
@@ -286,6 +306,11 @@ def scans():
     w_pt, h_pt = pts(plain)
     write("scan_two_strips.pdf", two_image_pdf(dct(top), dct(bottom), (w_pt, h_pt)))
 
+    # A 72 dpi page image (a screenshot saved as PDF): letters a dozen pixels high.
+    low = plain.resize((plain.size[0] * 72 // 200, plain.size[1] * 72 // 200), Image.LANCZOS)
+    w, h = low.size
+    write("scan_72dpi.pdf", image_pdf(dct(low), page_size=(w, h)))
+
     # Bilevel FlateDecode with the PNG Up predictor (as img2pdf writes bilevel scans).
     bw = plain.convert("L").point(lambda v: 255 if v > 128 else 0).convert("1")
     w, h = bw.size
@@ -317,6 +342,18 @@ def scans():
     plain.rotate(90, expand=True).save(os.path.join(OUT, "photo_exif6.jpg"), "JPEG", quality=85, exif=exif.tobytes())
 
 
+def retouched_scan_pdf():
+    """A scan whose JPEG says it was last saved by GIMP (EXIF Software)."""
+    plain = scan_image(SCAN_LINES[:5])
+    exif = Image.Exif()
+    exif[0x0131] = "GIMP 2.10.34"
+    buf = io.BytesIO()
+    plain.save(buf, "JPEG", quality=85, exif=exif.tobytes())
+    w, h = plain.size
+    img = (f"/Width {w} /Height {h} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", buf.getvalue())
+    write("scan_retouched.pdf", image_pdf(img, page_size=pts(plain)))
+
+
 def tsv():
     img = scan_image(SCAN_LINES)
     with tempfile.TemporaryDirectory() as tmp:
@@ -332,8 +369,10 @@ if __name__ == "__main__":
     pdf = cjk_text_pdf()
     no_tounicode_pdf(pdf)
     encrypted_pdf()
+    seal_text_pdf()
     incremental_pdf()
     libreoffice_pdf()
     scans()
+    retouched_scan_pdf()
     tsv()
     print("fixtures written to", os.path.normpath(OUT), file=sys.stderr)

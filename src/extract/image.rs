@@ -41,7 +41,11 @@ pub fn read(entry: &Entry, config: &Config, hooks: &Hooks) -> Result<Content, Re
     let exif = find_exif(bytes, format);
     let orientation = exif.as_deref().and_then(|e| exif_tag(e, TAG_ORIENTATION)).and_then(|v| v.as_u32()).unwrap_or(1);
     let rgb = apply_orientation(decoded.into_rgb8(), orientation);
-    let dpi = infer_dpi(rgb.width(), rgb.height());
+    // The inferred resolution is a guess (the photo may not show a whole A4 sheet): only
+    // a clearly low one leads to enlarging before OCR.
+    let target = config.settings.ocr.render_dpi as f32;
+    let inferred = infer_dpi(rgb.width(), rgb.height());
+    let dpi = if inferred >= target * 0.6 { inferred.max(target) } else { inferred };
 
     let mut metadata = FileMetadata::default();
     for name in embedded_software(bytes) {

@@ -38,6 +38,9 @@ pub struct OcrResult {
 /// Below this mean confidence the upright reading is doubted and the other quarter turns
 /// are tried. Upright printed pages read at 0.85–0.95; a page on its side reads below 0.5.
 const DOUBT_CONFIDENCE: f64 = 0.70;
+/// A word read with less confidence than this is chi_sim's guess: a figure re-read in
+/// the figure language replaces it more freely.
+const UNSURE_WORD: f64 = 0.5;
 /// Skew under this (degrees) is left alone: resampling costs more than it gains.
 const MIN_SKEW: f32 = 0.3;
 /// Cache format version, part of the key so a change of the result type invalidates it.
@@ -129,7 +132,8 @@ fn best_quarter_turn(grey: &GrayImage, dpi: f32, settings: &OcrSettings) -> Resu
     let mut best = (0u8, f64::MIN);
     for turns in 0..4u8 {
         let turned = raster::quarter_turn(&small, turns);
-        let result = recognise(&turned, dpi / 2.0, settings)?;
+        // Orientation trials only compare confidences: no figure re-reading.
+        let result = recognise_with(&turned, dpi / 2.0, settings, false)?;
         let s = score(&result);
         tracing::debug!(turns, score = s, "orientation trial");
         // The upright reading wins ties: a turn must be clearly better.
@@ -140,15 +144,19 @@ fn best_quarter_turn(grey: &GrayImage, dpi: f32, settings: &OcrSettings) -> Resu
     Ok(best.0)
 }
 
-/// One Tesseract pass over a grey image, on this thread's engine.
+/// One Tesseract pass over a grey image, on this thread's engine, figures re-read.
 pub fn recognise(grey: &GrayImage, dpi: f32, settings: &OcrSettings) -> Result<OcrResult, ReadError> {
+    recognise_with(grey, dpi, settings, true)
+}
+
+fn recognise_with(grey: &GrayImage, dpi: f32, settings: &OcrSettings, reread: bool) -> Result<OcrResult, ReadError> {
     let (w, h) = grey.dimensions();
     if w < 8 || h < 8 {
         return Ok(OcrResult { text: String::new(), words: Vec::new(), confidence: 0.0, width: w, height: h, quarter_turns: 0, skew: 0.0 });
     }
     let tsv = run_engine(grey, dpi, &settings.language, page_seg_mode(settings.page_segmentation_mode))?;
-    let mut words = parse_tsv(&tsv);
-    if let Some(language) = settings.figure_language.as_deref().filter(|l| !l.is_empty()) {
+    let mut words = merge_split_figures(parse_tsv(&tsv));
+    if let Some(language) = settings.figure_language.as_deref().filter(|l| reread && !l.is_empty()) {
         reread_figures(grey, dpi, language, &mut words)?;
     }
     let confidence = mean_confidence(&words);
@@ -205,19 +213,61 @@ fn doubtful_figure(text: &str) -> bool {
     !list_marker && t.chars().filter(|c| c.is_ascii_digit()).count() >= 2 && !t.chars().any(is_cjk)
 }
 
+/// Joins the pieces of a figure chi_sim split into words ("96" ".2" for "96.2%"): two
+/// neighbours on one line, neither with a Han character, one with a digit, closer than
+/// half their height.
+fn merge_split_figures(words: Vec<Word>) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::with_capacity(words.len());
+    for word in words {
+        if let Some(prev) = out.last_mut() {
+            let [px, py, pw, ph] = prev.bbox;
+            let [x, y, w, h] = word.bbox;
+            let figure_like = |t: &str| !t.chars().any(is_cjk);
+            let gap = x as i64 - (px + pw) as i64;
+            let height = ph.max(h) as i64;
+            if prev.line == word.line
+                && figure_like(&prev.text)
+                && figure_like(&word.text)
+                && (prev.text.chars().any(|c| c.is_ascii_digit()) || word.text.chars().any(|c| c.is_ascii_digit()))
+                && gap >= -2
+                && gap * 2 < height
+            {
+                let left = px.min(x);
+                let top = py.min(y);
+                let right = (px + pw).max(x + w);
+                let bottom = (py + ph).max(y + h);
+                prev.text.push_str(&word.text);
+                prev.bbox = [left, top, right - left, bottom - top];
+                prev.confidence = prev.confidence.min(word.confidence);
+                continue;
+            }
+        }
+        out.push(word);
+    }
+    out
+}
+
 /// Re-reads figures with the figure language (eng), one line each, keeping the new
 /// reading only when it is a clean figure. Measured on a stamped form scan: chi_sim
 /// read "85%" as "85o" and "72%" as "720%6"; eng on the word's box read both right.
 fn reread_figures(grey: &GrayImage, dpi: f32, language: &str, words: &mut [Word]) -> Result<(), ReadError> {
     let (w, h) = grey.dimensions();
     for i in 0..words.len() {
-        if !doubtful_figure(&words[i].text) {
+        let unsure = words[i].confidence < UNSURE_WORD;
+        let single_digit_unsure = unsure && words[i].text.chars().filter(|c| c.is_ascii_digit()).count() == 1 && !words[i].text.chars().any(is_cjk);
+        if !doubtful_figure(&words[i].text) && !single_digit_unsure {
             continue;
         }
         let [x, y, bw, bh] = words[i].bbox;
-        // Up to a character's width either side, since chi_sim's boxes sometimes miss a
-        // digit ("548" read as "48"), but never into the neighbouring word of the line
-        // (eng reads "年" after "2022" as a "4").
+        let pad_y = (bh / 3).max(4);
+        let top = y.saturating_sub(pad_y);
+        let bottom = (y + bh + pad_y).min(h);
+        // First the word's own box (a little margin); only when that does not read as a
+        // figure, up to a character's width either side (chi_sim's box sometimes cuts a
+        // digit off), never into the neighbouring word of the line. Widening first was
+        // measured worse: eng read the "年" after "2022" as a "4".
+        let margin = (bh / 6).max(2);
+        let tight = (x.saturating_sub(margin), (x + bw + margin).min(w));
         let pad_x = bh.max(6);
         let mut left = x.saturating_sub(pad_x);
         let mut right = (x + bw + pad_x).min(w);
@@ -230,26 +280,44 @@ fn reread_figures(grey: &GrayImage, dpi: f32, language: &str, words: &mut [Word]
                 right = ox;
             }
         }
-        let pad_y = (bh / 3).max(4);
-        let top = y.saturating_sub(pad_y);
-        let bottom = (y + bh + pad_y).min(h);
-        if right <= left + 8 || bottom <= top + 8 {
-            continue;
+        let mut found = None;
+        for (wide, (l, r)) in [(false, tight), (true, (left, right))] {
+            if r <= l + 8 || bottom <= top + 8 {
+                continue;
+            }
+            let crop = image::imageops::crop_imm(grey, l, top, r - l, bottom - top).to_image();
+            let reread = parse_tsv(&run_engine(&crop, dpi, language, tesseract::PageSegMode::PsmSingleLine)?);
+            let text: String = reread.iter().map(|w| w.text.as_str()).collect::<String>();
+            let text = text.trim_matches(|c: char| matches!(c, '|' | '[' | ']' | '(' | ')' | '_' | '-' | '—' | '\'' | '"' | ':' | ';'));
+            let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).collect::<String>();
+            let (old_digits, new_digits) = (digits(&words[i].text), digits(text));
+            // The same digits count: a misread "%" or "." corrected. One digit more, in
+            // front, from the widened box: a digit chi_sim's box cut off ("48" → "548").
+            // A digit more at the end is a Han neighbour read as a digit ("2024年" →
+            // "20244", "18日" → "188"), and a digit from the tight box is a cut glyph.
+            let same = new_digits.len() == old_digits.len();
+            // A "%" chi_sim read as one or two digits ("94.19", "87.080"): the eng reading
+            // ends in "%" and its digits begin the old ones.
+            let percent = text.ends_with('%') && old_digits.starts_with(&new_digits) && old_digits.len() <= new_digits.len() + 2;
+            let leading = wide && new_digits.len() == old_digits.len() + 1 && new_digits.ends_with(&old_digits);
+            // A tight reading that only repeats chi_sim's may still miss what the box cut
+            // off ("87.0" for "87.0%"): then the widened box decides.
+            if !wide && text == words[i].text {
+                continue;
+            }
+            // A word chi_sim itself doubted ("6" at 0% for "64%"): eng's clean reading wins.
+            let replaces_guess = unsure && new_digits.len() >= 2 && new_digits.len() <= old_digits.len() + 2;
+            if !reread.is_empty() && is_clean_figure(text) && (same || leading || percent || replaces_guess) {
+                found = Some((text.to_string(), mean_confidence(&reread)));
+                break;
+            }
         }
-        let crop = image::imageops::crop_imm(grey, left, top, right - left, bottom - top).to_image();
-        let tsv = run_engine(&crop, dpi, language, tesseract::PageSegMode::PsmSingleLine)?;
-        let reread = parse_tsv(&tsv);
-        let text: String = reread.iter().map(|w| w.text.as_str()).collect::<String>();
-        let text = text.trim_matches(|c: char| matches!(c, '|' | '[' | ']' | '(' | ')' | '_' | '-' | '—' | '\'' | '"' | ':' | ';'));
         let word = &mut words[i];
-        let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).count();
-        // One digit more is a digit chi_sim's box missed; more is a neighbour read along.
-        if reread.is_empty() || !is_clean_figure(text) || text == word.text || digits(text) > digits(&word.text) + 1 {
-            continue;
+        if let Some((text, confidence)) = found.filter(|(t, _)| *t != word.text) {
+            tracing::debug!(from = %word.text, to = %text, "figure re-read");
+            word.confidence = confidence;
+            word.text = text;
         }
-        tracing::debug!(from = %word.text, to = %text, "figure re-read");
-        word.confidence = mean_confidence(&reread);
-        word.text = text.to_string();
     }
     Ok(())
 }
@@ -396,6 +464,15 @@ mod tests {
         }
         assert!(is_clean_figure("85%") && is_clean_figure("91.2%") && is_clean_figure("2,150"));
         assert!(!is_clean_figure("85o") && !is_clean_figure("%") && !is_clean_figure("1.2.3"));
+    }
+
+    #[test]
+    fn split_figure_pieces_are_joined() {
+        let w = |t: &str, x: u32, width: u32, line: u32| Word { text: t.into(), bbox: [x, 10, width, 20], confidence: 0.9, line };
+        let merged = merge_split_figures(vec![w("96", 100, 30, 1), w(".2", 139, 40, 1), w("培训", 300, 40, 1), w("7", 400, 10, 2)]);
+        let texts: Vec<&str> = merged.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, vec!["96.2", "培训", "7"]);
+        assert_eq!(merged[0].bbox, [100, 10, 79, 20]);
     }
 
     #[test]

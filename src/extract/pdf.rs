@@ -178,9 +178,9 @@ impl PageReader<'_> {
         if !needs_ocr {
             let source = if chars > 0 { TextSource::Text } else { TextSource::None };
             let mut page = Page { number: self.number, text, source, confidence: None, words: Vec::new(), width: 0, height: 0, seals: Vec::new() };
-            if !scan.images.is_empty() {
-                // A text page with pictures may carry an electronic seal (电子公章): the
-                // seal detector needs the page's pixels, so the page is rendered.
+            if scan.images.iter().zip(&coverage).any(|(p, &c)| c > 0.002 && self.may_be_seal(p)) {
+                // A text page with a red picture may carry an electronic seal (电子公章):
+                // the seal detector needs the page's pixels, so the page is rendered.
                 let settings = &self.config.settings.ocr;
                 match raster::render_pdf_page(&self.entry.bytes, self.number, settings.render_dpi, Duration::from_secs(settings.page_timeout_seconds)) {
                     Ok(rgb) => {
@@ -264,6 +264,20 @@ impl PageReader<'_> {
         }
         let img = pdf_images::decode(self.doc, stream, self.config.settings.limits.max_image_pixels)?;
         Ok(orient(img, placement, page_box))
+    }
+
+    /// Whether an image drawn on a text page could be a seal: it has red ink (or cannot
+    /// be decoded here, so only the rendered page can tell).
+    fn may_be_seal(&self, placement: &Placement) -> bool {
+        let Some(stream) = self.stream_of(&placement.image) else { return false };
+        let img = match pdf_images::decode(self.doc, stream, self.config.settings.limits.max_image_pixels) {
+            Ok(img) => img,
+            Err(ImageError::TooLarge(..)) => return false,
+            Err(_) => return true,
+        };
+        let DynamicImage::ImageRgb8(rgb) = img else { return false };
+        let red = rgb.pixels().filter(|p| p.0[0] > 150 && p.0[0] as i32 - p.0[1] as i32 > 60 && p.0[0] as i32 - p.0[2] as i32 > 60).count();
+        red * 50 >= rgb.pixels().len()
     }
 
     /// EXIF/XMP software of JPEG images on the page (a scan retouched in Photoshop).

@@ -13,31 +13,43 @@ use std::time::{Duration, Instant};
 
 use image::{GrayImage, Luma, RgbImage};
 
-/// The grey image OCR reads: the red channel, with levels stretched so that a quarter
-/// below the paper's brightness is already white. Black ink is dark in every channel,
-/// but a red seal is bright in red, so it turns (nearly) white and stops corrupting the
-/// figures it covers (measured: "91.2%" under a seal read as "91.20" from luma, right
-/// from red). The stretch removes the seal's remaining pale ring (R ≈ 225, JPEG fringes)
-/// that still turned "人" into "估" where the ring crossed it.
+/// The grey image OCR reads: the red channel, with levels stretched between the ink and
+/// the paper so that three quarters of the way to the paper is already white. Black ink
+/// is dark in every channel, but a red seal is bright in red, so it turns (nearly) white
+/// and stops corrupting the figures it covers (measured: "91.2%" under a seal read as
+/// "91.20" from luma, right from red). The stretch removes the seal's remaining pale
+/// ring (R ≈ 225 on paper at 255, and JPEG fringes) that still turned "人" into "估"
+/// where the ring crossed it, and it darkens faded scans (grey ink on grey paper) instead
+/// of whitening them: the levels are the page's own, not fixed.
 pub fn ocr_grey(rgb: &RgbImage) -> GrayImage {
     let (w, h) = rgb.dimensions();
     let mut histogram = [0u64; 256];
     for p in rgb.pixels() {
         histogram[p.0[0] as usize] += 1;
     }
-    // The paper: the 95th percentile of brightness.
     let total = (w as u64 * h as u64).max(1);
-    let mut seen = 0;
-    let mut paper = 255u32;
-    for (v, n) in histogram.iter().enumerate() {
-        seen += n;
-        if seen * 100 >= total * 95 {
-            paper = v as u32;
-            break;
+    let percentile = |pct: u64| -> u32 {
+        let mut seen = 0;
+        for (v, n) in histogram.iter().enumerate() {
+            seen += n;
+            if seen * 1000 >= total * pct {
+                return v as u32;
+            }
         }
-    }
-    let white = (paper * 3 / 4).max(100);
-    let lut: Vec<u8> = (0..256u32).map(|v| (v * 255 / white).min(255) as u8).collect();
+        255
+    };
+    // Ink: the darkest half percent, but no lighter than a mid grey: on a nearly blank
+    // page (a signature page with a seal) the darkest half percent is the seal itself,
+    // and stretching from there would darken the seal instead of removing it.
+    let ink = percentile(5).min(110);
+    let paper = percentile(950);
+    let lut: Vec<u8> = if paper <= ink + 40 {
+        // A blank or uniform page: nothing to stretch.
+        (0..256u32).map(|v| v as u8).collect()
+    } else {
+        let white = ink + (paper - ink) * 3 / 4;
+        (0..256u32).map(|v| (v.saturating_sub(ink) * 255 / (white - ink)).min(255) as u8).collect()
+    };
     let mut out = GrayImage::new(w, h);
     for (o, p) in out.pixels_mut().zip(rgb.pixels()) {
         o.0[0] = lut[p.0[0] as usize];
@@ -328,6 +340,19 @@ mod tests {
         let grey = ocr_grey(&rgb);
         assert!(grey.get_pixel(0, 0).0[0] < 10);
         assert!(grey.get_pixel(1, 0).0[0] > 200);
+    }
+
+    #[test]
+    fn faded_ink_is_darkened_not_whitened() {
+        // Grey ink (150) on grey paper (225), as an old copier leaves it.
+        let mut rgb = RgbImage::from_pixel(100, 100, image::Rgb([225, 225, 225]));
+        for x in 0..100 {
+            rgb.put_pixel(x, 50, image::Rgb([150, 150, 150]));
+        }
+        let grey = ocr_grey(&rgb);
+        // Contrast between ink and paper grows from 75 to over 125 levels.
+        assert!(grey.get_pixel(0, 50).0[0] < 130, "{}", grey.get_pixel(0, 50).0[0]);
+        assert_eq!(grey.get_pixel(0, 0).0[0], 255);
     }
 
     #[test]
