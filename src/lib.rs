@@ -59,7 +59,7 @@ pub fn verify(bytes: &[u8], meta: &DossierMeta, config: &Config, hooks: &Hooks) 
     findings.extend(extracted.findings.iter().cloned());
     findings.extend(checks::run_all(&ctx));
 
-    let report = report::build::build(&dossier, &extracted, findings, &meta.received_at.to_rfc3339(), &config.rules.round.years);
+    let report = report::build::build(&dossier, &extracted, findings, &meta.received_at.to_rfc3339(), &config.rules);
     let digest = checks::cross_dossier::digest(&dossier.sha256, &extracted, config);
     let seal_images = report::html::seal_images(&dossier, &extracted, config);
     tracing::info!(verdict = report.verdict.as_str(), findings = report.findings.len(), "verified");

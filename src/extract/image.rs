@@ -52,9 +52,9 @@ pub fn read(entry: &Entry, config: &Config, hooks: &Hooks) -> Result<Content, Re
         metadata.image_software.push((Location::file(&entry.path), name));
     }
     hooks.report("ocr", 0, 1);
-    let page = super::pdf::ocr_rgb(rgb, dpi, 1, config, hooks)?;
+    let (page, frame) = super::pdf::ocr_rgb(rgb, dpi, 1, config, hooks)?;
     hooks.report("ocr", 1, 1);
-    let mut content = Content { metadata, ..Content::default() };
+    let mut content = Content { metadata, first_page_frame: Some(frame), ..Content::default() };
     if let Some(finding) = super::pdf::low_confidence_finding(&entry.path, &page, config) {
         content.findings.push(finding);
     }

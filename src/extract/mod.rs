@@ -63,6 +63,10 @@ pub struct Content {
     pub metadata: FileMetadata,
     /// What the reader found about the file itself (LOW_OCR_CONFIDENCE, an unreadable page).
     pub findings: Vec<Finding>,
+    /// The first page's grey image as OCR read it (the frame of its words' boxes), kept
+    /// until the file is classified: a scanned 申报表's checkboxes are decided from these
+    /// pixels, then the image is dropped.
+    pub first_page_frame: Option<::image::GrayImage>,
 }
 
 /// Why a file could not be read: the file's fault, so a `FILE_UNREADABLE` finding, never a crash.
@@ -110,7 +114,7 @@ pub fn extract(dossier: &Dossier, config: &Config, hooks: &Hooks) -> Extracted {
         };
         let first_page = first_page_text(&content);
         let classification = classify::classify(&entry.path, first_page.as_deref(), &config.rules);
-        extracted.files.push(ExtractedFile {
+        let file = ExtractedFile {
             path: entry.path.clone(),
             sha256: entry.sha256.clone(),
             format: entry.format,
@@ -120,7 +124,18 @@ pub fn extract(dossier: &Dossier, config: &Config, hooks: &Hooks) -> Extracted {
             sheets: content.sheets,
             metadata: content.metadata,
             unreadable,
-        });
+        };
+        // The scanned form is read while its first page's pixels are still at hand: the
+        // checkboxes are decided from the ink in each box, not only from OCR glyphs.
+        if file.kind == DocKind::ApplicationForm && !file.format.is_editable() && extracted.form_scanned.is_none() {
+            if let Some(mut form) = form::from_scanned(&file, &config.rules) {
+                if let (Some(page), Some(frame)) = (file.pages.first(), content.first_page_frame.as_ref()) {
+                    form::boxes::refine_with_image(&mut form, page, frame, &config.rules);
+                }
+                extracted.form_scanned = Some(form);
+            }
+        }
+        extracted.files.push(file);
     }
     hooks.report("interpret", total, total);
     interpret(&mut extracted, config);

@@ -107,6 +107,17 @@ fn read_page_uncached(grey: &GrayImage, dpi: f32, settings: &OcrSettings) -> Res
     }
 }
 
+/// The image the words of a reading refer to: `grey` turned and straightened the way
+/// [`read_page`] read it (also when the reading came from the cache).
+pub fn words_frame(grey: GrayImage, quarter_turns: u8, skew: f32) -> GrayImage {
+    let turned = if quarter_turns == 0 { grey } else { raster::quarter_turn(&grey, quarter_turns) };
+    if skew == 0.0 {
+        turned
+    } else {
+        raster::deskew(&turned, skew)
+    }
+}
+
 fn straighten(grey: GrayImage) -> (GrayImage, f32) {
     let skew = raster::estimate_skew(&grey);
     if skew.abs() < MIN_SKEW {

@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use image::{DynamicImage, RgbImage};
+use image::{DynamicImage, GrayImage, RgbImage};
 use lopdf::{Document, Object, ObjectId};
 
 use crate::config::Config;
@@ -56,7 +56,10 @@ pub fn read(entry: &Entry, config: &Config, hooks: &Hooks) -> Result<Content, Re
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.read(&mut metadata)))
             .unwrap_or_else(|_| Err(PageError::Page("页面内容无法解析".into())));
         match outcome {
-            Ok(page) => {
+            Ok((page, frame)) => {
+                if let Some(frame) = frame.filter(|_| number == 1) {
+                    content.first_page_frame = Some(frame);
+                }
                 if let Some(finding) = low_confidence_finding(&entry.path, &page, config) {
                     content.findings.push(finding);
                 }
@@ -152,7 +155,7 @@ impl PageBox {
 }
 
 impl PageReader<'_> {
-    fn read(&self, metadata: &mut FileMetadata) -> Result<Page, PageError> {
+    fn read(&self, metadata: &mut FileMetadata) -> Result<(Page, Option<GrayImage>), PageError> {
         let page_box = self.page_box();
         let scan = pdf_text::scan_page(self.doc, self.page_id, STREAM_LIMIT).unwrap_or_default();
         let placed: Vec<Placed> = scan
@@ -191,7 +194,7 @@ impl PageReader<'_> {
                     Err(e) => tracing::warn!(error = %e, "page with images not rendered: seals not looked for"),
                 }
             }
-            return Ok(page);
+            return Ok((page, None));
         }
         tracing::debug!(garbage, chars, full_page_image, "page goes to OCR");
         // The page's own image when one image is the page and nothing else is drawn
@@ -214,7 +217,7 @@ impl PageReader<'_> {
             }
         };
         let dpi = rgb.width() as f32 / (page_w / 72.0);
-        ocr_rgb(rgb, dpi, self.number, self.config, self.hooks).map_err(|e| match e {
+        ocr_rgb(rgb, dpi, self.number, self.config, self.hooks).map(|(page, frame)| (page, Some(frame))).map_err(|e| match e {
             ReadError::Engine(e) => PageError::Engine(e),
             other => PageError::Page(other.to_string()),
         })
@@ -342,13 +345,15 @@ fn orient(img: DynamicImage, placement: &Placement, page_box: &PageBox) -> RgbIm
 }
 
 /// OCR of one colour page image: seals looked for in colour, text read from the red
-/// channel. Shared by PDF pages and image files.
-pub(crate) fn ocr_rgb(rgb: RgbImage, dpi: f32, number: u32, config: &Config, hooks: &Hooks) -> Result<Page, ReadError> {
+/// channel. Shared by PDF pages and image files. Also returns the grey image in the frame
+/// the words' boxes refer to (turned and straightened as OCR read it), for readers that
+/// look at pixels under the words (the scanned form's checkboxes).
+pub(crate) fn ocr_rgb(rgb: RgbImage, dpi: f32, number: u32, config: &Config, hooks: &Hooks) -> Result<(Page, GrayImage), ReadError> {
     let settings = &config.settings.ocr;
     let (rgb, dpi) = raster::to_ocr_resolution(rgb, dpi, settings.render_dpi);
     let grey = raster::ocr_grey(&rgb);
     let result = ocr::read_page(&grey, dpi, settings, hooks)?;
-    drop(grey);
+    let frame = ocr::words_frame(grey, result.quarter_turns, result.skew);
     // Seals are looked for in the orientation the words were read in, so their boxes
     // and the words' share one frame.
     let seals = if result.quarter_turns == 0 {
@@ -358,7 +363,7 @@ pub(crate) fn ocr_rgb(rgb: RgbImage, dpi: f32, number: u32, config: &Config, hoo
         drop(rgb);
         crate::seals::detect(number, &turned)
     };
-    Ok(Page {
+    let page = Page {
         number,
         text: result.text,
         source: TextSource::Ocr,
@@ -367,7 +372,8 @@ pub(crate) fn ocr_rgb(rgb: RgbImage, dpi: f32, number: u32, config: &Config, hoo
         width: result.width,
         height: result.height,
         seals,
-    })
+    };
+    Ok((page, frame))
 }
 
 /// LOW_OCR_CONFIDENCE for an OCR'd page that carries figures (digits) and read below the

@@ -1,11 +1,12 @@
 //! Assembles the [`Report`] from what intake, extraction and the checks produced.
 
+use crate::config::Rules;
 use crate::extract::{Extracted, FormData, TableKind, TextSource};
 use crate::intake::Dossier;
 
 use super::{Application, DocumentSummary, Finding, Report, RosterSummary, StampSummary, Verdict, YearFigures, SCHEMA};
 
-pub fn build(dossier: &Dossier, extracted: &Extracted, findings: Vec<Finding>, received_at: &str, years: &[i32]) -> Report {
+pub fn build(dossier: &Dossier, extracted: &Extracted, findings: Vec<Finding>, received_at: &str, rules: &Rules) -> Report {
     let documents = extracted.files.iter().map(|file| {
         let ocr_pages: Vec<f64> = file.pages.iter().filter(|p| p.source == TextSource::Ocr).filter_map(|p| p.confidence).collect();
         let has_text = file.pages.iter().any(|p| p.source == TextSource::Text) || !file.sheets.is_empty();
@@ -61,7 +62,7 @@ pub fn build(dossier: &Dossier, extracted: &Extracted, findings: Vec<Finding>, r
             received_at: received_at.to_string(),
         },
         verdict: Verdict::Pass,
-        application: extracted.form().map(|form| application(form, years)),
+        application: extracted.form().map(|form| application(form, rules)),
         documents: documents.collect(),
         rosters: rosters.collect(),
         findings,
@@ -80,9 +81,17 @@ fn count_some(values: impl Iterator<Item = Option<bool>>) -> Option<u32> {
     stated.then_some(count)
 }
 
-fn application(form: &FormData, years: &[i32]) -> Application {
+fn application(form: &FormData, rules: &Rules) -> Application {
+    let years = &rules.round.years;
     let checked = |boxes: &[&str]| if boxes.len() == 1 { Some(boxes[0].to_string()) } else { None };
-    let city = form.applicant.as_ref().map(|a| a.text.clone());
+    // The city the applicant (the city bureau) or, failing that, the brand name names;
+    // the applicant's own words when neither names a city of the round.
+    let city = [&form.applicant, &form.brand_name]
+        .into_iter()
+        .flatten()
+        .find_map(|field| rules.city_named_in(&field.text))
+        .map(|city| city.name.clone())
+        .or_else(|| form.applicant.as_ref().map(|a| a.text.clone()));
     Application {
         brand_name: form.brand_name.as_ref().map(|f| f.text.clone()),
         city,
