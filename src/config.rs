@@ -122,7 +122,7 @@ pub struct SealSettings {
 
 impl Default for SealSettings {
     fn default() -> Self {
-        SealSettings { issuer_match: 0.6, issuer_mismatch: 0.4, min_read_letters: 6, min_read_confidence: 0.6, duplicate_similarity: 0.92 }
+        SealSettings { issuer_match: 0.6, issuer_mismatch: 0.4, min_read_letters: 6, min_read_confidence: 0.6, duplicate_similarity: 0.6 }
     }
 }
 

@@ -429,6 +429,9 @@ fn corpus_quality() {
                 } else {
                     max_other = f64::max(max_other, score);
                 }
+                if score >= 0.45 {
+                    eprintln!("pair {dossier}: {} / {} {score:.3}", seals[a].0, seals[b].0);
+                }
             }
         }
         let planted = manifest.pasted_seal_dossiers.iter().any(|d| d == dossier);
