@@ -366,7 +366,7 @@ fn corpus_quality() {
                 stamped += 1;
                 let on_stamp_page: Vec<&Seal> = idx
                     .iter()
-                    .filter(|&&i| images[i].page.is_none() || images[i].page == first.stamp_page)
+                    .filter(|&&i| images[i].page.is_none() || first.stamp_page.is_none() || images[i].page == first.stamp_page)
                     .flat_map(|&i| seals_of(i).iter())
                     .collect();
                 if on_stamp_page.is_empty() {
@@ -388,7 +388,7 @@ fn corpus_quality() {
                 }
                 eprintln!("{dossier} {path}: read {:?} for {issuer}: {best:.2}", on_stamp_page.iter().map(|s| s.text.clone()).collect::<Vec<_>>());
                 for &i in idx {
-                    if images[i].page.is_some() && images[i].page != first.stamp_page && first.kind != "other_evidence" {
+                    if images[i].page.is_some() && first.stamp_page.is_some() && images[i].page != first.stamp_page && first.kind != "other_evidence" {
                         clean_pages += 1;
                         if !seals_of(i).is_empty() {
                             false_pages += 1;
@@ -429,7 +429,7 @@ fn corpus_quality() {
                 } else {
                     max_other = f64::max(max_other, score);
                 }
-                if score >= 0.45 {
+                if score >= 0.5 {
                     eprintln!("pair {dossier}: {} / {} {score:.3}", seals[a].0, seals[b].0);
                 }
             }
