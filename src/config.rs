@@ -149,7 +149,7 @@ pub struct SealSettings {
 
 impl Default for SealSettings {
     fn default() -> Self {
-        SealSettings { issuer_match: 0.6, issuer_mismatch: 0.4, min_read_letters: 6, min_read_confidence: 0.6, duplicate_similarity: 0.9 }
+        SealSettings { issuer_match: 0.6, issuer_mismatch: 0.4, min_read_letters: 6, min_read_confidence: 0.6, duplicate_similarity: 0.6 }
     }
 }
 
