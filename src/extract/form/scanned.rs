@@ -76,9 +76,16 @@ pub(crate) fn rows(words: &[Word]) -> Vec<Row> {
     for w in sorted {
         let (y0, y1) = (w.bbox[1], w.bbox[1].saturating_add(w.bbox[3]));
         let token = Token { text: compact(&w.text), x0: w.bbox[0], x1: w.bbox[0].saturating_add(w.bbox[2]) };
+        // A word that sits on top of a word already in the row belongs to another line
+        // of the same cell (two lines Tesseract boxed as overlapping): joining them would
+        // interleave their characters ("家政服务员" twice → "家家政政服务服务员员").
         let joined = rows.iter_mut().rev().take(3).find(|r| {
             let overlap = r.y1.min(y1) as i64 - r.y0.max(y0) as i64;
-            overlap * 2 >= (r.y1 - r.y0).min(y1 - y0) as i64
+            let stacked = r.tokens.iter().any(|t| {
+                let shared = t.x1.min(token.x1) as i64 - t.x0.max(token.x0) as i64;
+                shared * 2 > (t.x1 - t.x0).min(token.x1 - token.x0) as i64
+            });
+            overlap * 2 >= (r.y1 - r.y0).min(y1 - y0) as i64 && !stacked
         });
         match joined {
             Some(r) => {
@@ -465,6 +472,15 @@ mod tests {
         assert_eq!(ocr_percent("0.896"), "0.896");
         assert_eq!(ocr_percent("86.2%"), "86.2%");
         assert_eq!(ocr_percent("2150"), "2150");
+    }
+
+    #[test]
+    fn words_stacked_in_one_cell_stay_on_their_own_lines() {
+        // Regression (corpus clean-01): two lines of the 职业(工种) cell boxed with a vertical
+        // overlap came out as "家家政政服务服务员员".
+        let words = [w("家政", 300, 100, 60), w("服务员", 360, 100, 90), w("家政", 302, 112, 60), w("服务员", 362, 112, 90)];
+        let texts: Vec<String> = rows(&words).iter().map(|r| r.text()).collect();
+        assert_eq!(texts, ["家政服务员", "家政服务员"]);
     }
 
     #[test]
