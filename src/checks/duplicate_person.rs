@@ -6,7 +6,9 @@
 //! upper-cased without spaces; an ID stored as a number has lost digits and could match
 //! another person's, so it is not compared (`INVALID_ID_NUMBER` reports it).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use crate::domain::mask;
 use crate::extract::{PersonRecord, PersonTable, TableKind};
@@ -30,7 +32,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     }
     let mut out = RowFindings::new(Code::DuplicatePerson, ctx.config.settings.tolerances.max_row_findings, "身份证号重复");
     for (year, tables) in by_year {
-        let mut first: HashMap<Key, (&PersonTable, &PersonRecord)> = HashMap::new();
+        let mut first: HashMap<Key, (&PersonTable, &PersonRecord)> = HashMap::default();
         for table in tables {
             for record in &table.records {
                 // Only ID numbers: two rows without one are not known to be one person.

@@ -11,7 +11,7 @@
 //! employment date counts as employed when it says so: its window cannot be checked.
 //! A roster that carries the employment columns itself is its own tracking table.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use chrono::{Duration, NaiveDate};
 
@@ -40,7 +40,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             .iter()
             .filter(|t| t.kind == TableKind::EmploymentTracking && (t.year == Some(year) || t.year.is_none()))
             .collect();
-        let mut outcome: HashMap<Key, bool> = HashMap::new();
+        let mut outcome: HashMap<Key, bool> = HashMap::default();
         let rows = tracking_tables
             .iter()
             .flat_map(|t| &t.records)

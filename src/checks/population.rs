@@ -4,7 +4,8 @@
 //! and when their training ended.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+// A fast, randomly seeded hasher: these maps hold thousands of IDs per check.
+use foldhash::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -39,7 +40,7 @@ pub enum Key<'a> {
 
 pub fn key(record: &PersonRecord) -> Key<'_> {
     match id_text(record) {
-        Some(id) if id.chars().any(char::is_lowercase) => Key::Id(Cow::Owned(id.to_uppercase())),
+        Some(id) if !id.is_ascii() || id.bytes().any(|b| b.is_ascii_lowercase()) => Key::Id(Cow::Owned(id.to_uppercase())),
         Some(id) => Key::Id(Cow::Borrowed(id)),
         None => Key::Other(person_key(record)),
     }
@@ -48,7 +49,7 @@ pub fn key(record: &PersonRecord) -> Key<'_> {
 impl<'a> Population<'a> {
     pub fn of(extracted: &'a Extracted, year: i32) -> Population<'a> {
         let tables: Vec<&PersonTable> = extracted.tables_for(TableKind::TrainingRoster, year).collect();
-        let mut persons: HashMap<Key, Person> = HashMap::new();
+        let mut persons: HashMap<Key, Person> = HashMap::default();
         for record in tables.iter().flat_map(|t| &t.records) {
             let person = persons.entry(key(record)).or_default();
             person.passed = merge_passed(person.passed, passed(record));

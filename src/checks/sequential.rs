@@ -110,16 +110,18 @@ fn finding(table: &PersonTable, kind: &Kind, start: usize, end: usize, step: i12
 
 fn id_value(record: &PersonRecord) -> Option<(String, i128)> {
     let Some(IdCell::Text(text)) = &record.id else { return None };
-    let digits: String = text.trim().chars().take(17).collect();
-    (digits.len() == 17 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.parse().ok().map(|n| (String::new(), n)))?
+    let body = text.trim().as_bytes().get(..17)?;
+    body.iter().all(u8::is_ascii_digit).then(|| (String::new(), fold_digits(body.iter().copied())))
 }
 
 fn phone_value(record: &PersonRecord) -> Option<(String, i128)> {
-    let digits: String = record.phone.as_deref()?.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() < 7 || digits.len() > 20 {
-        return None;
-    }
-    digits.parse().ok().map(|n| (String::new(), n))
+    let digits = record.phone.as_deref()?.bytes().filter(u8::is_ascii_digit);
+    let count = digits.clone().count();
+    (7..=20).contains(&count).then(|| (String::new(), fold_digits(digits)))
+}
+
+fn fold_digits(digits: impl Iterator<Item = u8>) -> i128 {
+    digits.fold(0i128, |n, d| n * 10 + i128::from(d - b'0'))
 }
 
 fn certificate_value(record: &PersonRecord) -> Option<(String, i128)> {
