@@ -15,6 +15,9 @@ use crate::report::{Code, Finding, Location};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
+    if ctx.nothing_unpacked() {
+        return Vec::new();
+    }
     let mut findings = Vec::new();
     for item in &ctx.config.rules.catalogue {
         let Some(kind) = DocKind::parse(&item.kind) else { continue };
@@ -138,6 +141,13 @@ mod tests {
         kit.extracted.form_scanned = None;
         kit.extracted.files.push(file("2.申报表.jpg", Format::Jpeg, DocKind::ApplicationForm));
         assert!(kit.run(run).is_empty());
+    }
+
+    #[test]
+    fn an_archive_that_yielded_nothing_is_not_listed_item_by_item() {
+        assert!(Kit::empty().run(run).is_empty());
+        assert!(Kit::empty().run(crate::checks::coverage::run).is_empty());
+        assert!(Kit::empty().run(crate::checks::unit_materials::run).is_empty());
     }
 
     #[test]

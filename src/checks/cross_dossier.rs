@@ -36,9 +36,11 @@ pub fn digest(dossier_sha256: &str, extracted: &crate::extract::Extracted, confi
         [one] => Some(one.to_string()),
         _ => None,
     });
+    // The applicant (市局) names the city; else the brand name does (大连月嫂).
     let city = form
-        .and_then(|f| f.applicant.as_ref().or(f.brand_name.as_ref()))
-        .and_then(|field| config.rules.city_named_in(&field.text))
+        .and_then(|f| {
+            [f.applicant.as_ref(), f.brand_name.as_ref()].into_iter().flatten().find_map(|field| config.rules.city_named_in(&field.text))
+        })
         .map(|c| c.name.clone());
     let mut persons_by_year: BTreeMap<i32, BTreeSet<String>> = BTreeMap::new();
     let mut person_rows: BTreeMap<i32, BTreeMap<String, Location>> = BTreeMap::new();

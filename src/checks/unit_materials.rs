@@ -22,6 +22,9 @@ use super::CheckContext;
 const PAGES_SEARCHED: usize = 3;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
+    if ctx.nothing_unpacked() {
+        return Vec::new();
+    }
     let materials: Vec<&ExtractedFile> = ctx.extracted.files_of(DocKind::UnitMaterial).collect();
     let required = ctx.config.rules.catalogue.iter().any(|item| item.kind == "unit_material" && item.required);
     let units = ctx.extracted.form().map(|form| form.units.as_slice()).unwrap_or_default();
