@@ -22,16 +22,12 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     for item in &ctx.config.rules.catalogue {
         let Some(kind) = DocKind::parse(&item.kind) else { continue };
         match kind {
-            DocKind::RecommendationReport if item.required => {
-                if ctx.extracted.files_of(kind).next().is_none() {
-                    findings.push(missing(Code::MissingRecommendationReport, item));
-                }
+            DocKind::RecommendationReport if item.required && ctx.extracted.files_of(kind).next().is_none() => {
+                findings.push(missing(Code::MissingRecommendationReport, item));
             }
             DocKind::ApplicationForm => findings.extend(form_versions(ctx, item)),
-            DocKind::OtherEvidence => {
-                if ctx.extracted.files_of(kind).next().is_none() {
-                    findings.push(missing(Code::MissingOtherEvidence, item));
-                }
+            DocKind::OtherEvidence if ctx.extracted.files_of(kind).next().is_none() => {
+                findings.push(missing(Code::MissingOtherEvidence, item));
             }
             _ => {}
         }

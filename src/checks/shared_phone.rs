@@ -40,7 +40,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             phones.entry((count, value)).or_default().push((table, record));
         }
     }
-    let mut crowded: Vec<((usize, u128), Vec<(&PersonTable, &PersonRecord)>)> = phones.into_iter().filter(|(_, rows)| rows.len() > max).collect();
+    let mut crowded: Vec<_> = phones.into_iter().filter(|(_, rows)| rows.len() > max).collect();
     crowded.sort_by_key(|(key, _)| *key);
     let mut findings = Vec::new();
     for ((count, value), rows) in crowded {

@@ -5,7 +5,7 @@
 //! 四: "此外，还应具备以下条件之一：(一) 行政区域培训品牌…前 2 个自然年度培训人数沈阳、大连两市
 //! 每年不少于 2000 人、其他市每年不少于 800 人，培训合格率超过 80%…培训后（6 个月内）就业创业率
 //! 不低于 50%" and (二)–(五) likewise. Every number and its bound (不少于/不低于 → ≥, 超过/以上 →
-//! >) is the rules file's `[[eligibility]]`, quoted in its `clause`. 其他 is split by
+//! `>`) is the rules file's `[[eligibility]]`, quoted in its `clause`. 其他 is split by
 //! `subtype_keywords` found in the brand name, occupations and summary: 乡村振兴重点产业 has
 //! minimums, 非遗传统技艺 none (judged on transmission by reviewers).
 //!
