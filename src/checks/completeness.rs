@@ -36,7 +36,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
 }
 
 fn missing(code: Code, item: &CatalogueItem) -> Finding {
-    let need = if item.required { "应提交" } else { "可提交（非必需）" };
+    let need = if item.required { "为必备材料" } else { "为可选材料" };
     Finding::new(
         code,
         format!("申报材料中未找到“{}”（附件2第{}项，{need}）。依据：{}", item.title, item.item, item.clause),

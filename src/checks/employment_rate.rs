@@ -7,7 +7,9 @@
 //! `employment_window_days` (企业, 四(三): "本企业职工培训后2年内稳定就业率").
 //!
 //! The tracking table is joined to the year's rosters by person (ID number, else name +
-//! phone); the denominator is the year's distinct trainees. A tracking row without an
+//! phone); a tracking row whose ID is not in the roster (lost digits or a typo on one side)
+//! is joined by name and phone, else by a name only one trainee has. The denominator is
+//! the year's distinct trainees. A tracking row without an
 //! employment date counts as employed when it says so: its window cannot be checked.
 //! A roster that carries the employment columns itself is its own tracking table.
 
@@ -19,7 +21,7 @@ use crate::extract::{PersonRecord, TableKind};
 use crate::report::{Code, Finding};
 
 use super::common::{beyond, percent, rate_of};
-use super::population::{key, Key, Population};
+use super::population::{key, Aliases, Key, Population};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
@@ -47,8 +49,15 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             .chain(population.tables.iter().flat_map(|t| &t.records))
             .filter(|r| r.employed.is_some());
         let mut stated = 0usize;
+        let mut aliases: Option<Aliases> = None;
         for record in rows {
-            let person = key(record);
+            let mut person = key(record);
+            if !population.persons.contains_key(&person) && !population.persons.is_empty() {
+                let aliases = aliases.get_or_insert_with(|| Aliases::of(&population));
+                if let Some(found) = aliases.find(record) {
+                    person = found.clone();
+                }
+            }
             let end = population.persons.get(&person).and_then(|p| p.training_end).or(record.training_end);
             let in_time = employed_in_time(record, end, window);
             stated += 1;
@@ -181,6 +190,19 @@ mod tests {
             }
         }
         assert!(kit.run(run).is_empty());
+    }
+
+    #[test]
+    fn tracking_joins_by_name_when_the_rosters_id_lost_its_digits() {
+        let mut kit = Kit::clean();
+        for r in kit.table_mut(TableKind::TrainingRoster, 2022).records.iter_mut() {
+            r.id = Some(crate::extract::IdCell::NumberLostDigits("210102199001011000".into()));
+        }
+        assert!(kit.run(run).is_empty(), "joined by name and phone");
+        for r in kit.table_mut(TableKind::EmploymentTracking, 2022).records.iter_mut() {
+            r.phone = None;
+        }
+        assert!(kit.run(run).is_empty(), "joined by unique name");
     }
 
     #[test]

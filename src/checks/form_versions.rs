@@ -69,8 +69,8 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             if let (Some(fa), Some(fb)) = (pick(a), pick(b)) {
                 if let (Some(va), Some(vb)) = (fa.value, fb.value) {
                     if round9(va) != round9(vb) {
-                        let show = |f: &Figure, v: f64| if is_rate { percent(v) } else { f.text.clone() };
-                        out.push(&format!("{year}年{label}"), &show(fa, va), &show(fb, vb), &fb.location);
+                        let show = |v: f64| if is_rate { percent(v) } else { format!("{}人", round9(v)) };
+                        out.push(&format!("{year}年{label}"), &show(va), &show(vb), &fb.location);
                     }
                 }
             }

@@ -88,6 +88,58 @@ impl<'a> Population<'a> {
     }
 }
 
+/// Second ways to find a roster person for a row whose key is not in the roster (its ID
+/// lost digits on one side, or was mistyped on one): the same name and phone, else a name
+/// that only one trainee of the year has.
+pub struct Aliases<'a> {
+    name_phone: HashMap<(String, String), Key<'a>>,
+    /// `None` when two trainees share the name.
+    name: HashMap<String, Option<Key<'a>>>,
+}
+
+impl<'a> Aliases<'a> {
+    pub fn of(population: &Population<'a>) -> Aliases<'a> {
+        let mut aliases = Aliases { name_phone: HashMap::default(), name: HashMap::default() };
+        for record in population.tables.iter().flat_map(|t| &t.records) {
+            let Some(name) = name_of(record) else { continue };
+            let person = key(record);
+            if let Some(phone) = phone_of(record) {
+                aliases.name_phone.entry((name.clone(), phone)).or_insert_with(|| person.clone());
+            }
+            aliases
+                .name
+                .entry(name)
+                .and_modify(|known| {
+                    if known.as_ref() != Some(&person) {
+                        *known = None;
+                    }
+                })
+                .or_insert(Some(person));
+        }
+        aliases
+    }
+
+    pub fn find(&self, record: &PersonRecord) -> Option<&Key<'a>> {
+        let name = name_of(record)?;
+        if let Some(phone) = phone_of(record) {
+            if let Some(person) = self.name_phone.get(&(name.clone(), phone)) {
+                return Some(person);
+            }
+        }
+        self.name.get(&name)?.as_ref()
+    }
+}
+
+fn name_of(record: &PersonRecord) -> Option<String> {
+    let name: String = record.name.as_deref()?.chars().filter(|c| !c.is_whitespace()).collect();
+    (!name.is_empty()).then_some(name)
+}
+
+fn phone_of(record: &PersonRecord) -> Option<String> {
+    let digits: String = record.phone.as_deref()?.chars().filter(char::is_ascii_digit).collect();
+    (!digits.is_empty()).then_some(digits)
+}
+
 /// A row's result: the 考核结果 column, else a certificate number means certified.
 pub fn passed(record: &PersonRecord) -> Option<bool> {
     match record.passed {

@@ -12,7 +12,7 @@ use crate::domain::mask;
 use crate::extract::{person_key, PersonRecord, PersonTable};
 use crate::report::{Code, Finding};
 
-use super::common::{cell_location, row_location};
+use super::common::cell_location;
 use super::CheckContext;
 
 /// Shorter digit strings are not phone numbers (extension numbers, "无", "1").
@@ -50,16 +50,15 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             continue;
         }
         let (table, record) = rows[0];
-        let listed: Vec<String> = rows.iter().take(ROWS_LISTED).map(|(t, r)| row_location(t, r).describe_zh()).collect();
-        let more = if rows.len() > ROWS_LISTED { format!("等{}行", rows.len()) } else { String::new() };
+        let listed = rows_zh(&rows);
+        let more = if rows.len() > ROWS_LISTED { format!("等共{}行", rows.len()) } else { String::new() };
         findings.push(
             Finding::new(
                 Code::SharedPhone,
                 format!(
-                    "联系电话{}被{}个不同人员共用（超过{max}人的上限），见{}{more}",
+                    "联系电话{}被{}个不同人员共用（超过{max}人的上限），见{listed}{more}",
                     mask::phone(&phone),
                     persons.len(),
-                    listed.join("、")
                 ),
                 cell_location(table, record, "phone"),
             )
@@ -68,6 +67,22 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         );
     }
     findings
+}
+
+/// "文件“a.xlsx” 工作表“Sheet1” 第3、4、5行" — the first rows, grouped by table.
+fn rows_zh(rows: &[(&PersonTable, &PersonRecord)]) -> String {
+    let mut groups: Vec<(&PersonTable, Vec<String>)> = Vec::new();
+    for (table, record) in rows.iter().take(ROWS_LISTED) {
+        match groups.iter_mut().find(|(t, _)| std::ptr::eq(*t, *table)) {
+            Some((_, numbers)) => numbers.push(record.row.to_string()),
+            None => groups.push((table, vec![record.row.to_string()])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(table, numbers)| format!("{} 第{}行", super::common::table_label(table), numbers.join("、")))
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 #[cfg(test)]
@@ -97,6 +112,7 @@ mod tests {
         assert!(findings[0].message.contains("138****5678") && !findings[0].message.contains("13812345678"));
         assert_eq!(findings[0].actual.as_deref(), Some("4人"));
         assert_eq!(findings[0].location.row, Some(3));
+        assert!(findings[0].message.contains("第3、4、5、6行"), "{}", findings[0].message);
     }
 
     #[test]
