@@ -49,6 +49,13 @@ pub fn digest(dossier_sha256: &str, extracted: &crate::extract::Extracted, confi
         let set = persons_by_year.entry(year).or_default();
         let rows = person_rows.entry(year).or_default();
         for record in &table.records {
+            // Across dossiers a bare name is no identity (two 张伟 in two cities): only an ID
+            // number, or a name with a phone, says who someone is.
+            let by_id = matches!(&record.id, Some(crate::extract::IdCell::Text(id)) if !id.trim().is_empty());
+            let has_phone = record.phone.as_deref().is_some_and(|p| !p.trim().is_empty());
+            if !by_id && !has_phone {
+                continue;
+            }
             let key = crate::intake::sha256_hex(person_key(record).as_bytes());
             rows.entry(key.clone()).or_insert_with(|| super::common::row_location(table, record));
             set.insert(key);
@@ -228,6 +235,25 @@ mod tests {
             assert!(f.message.contains("2023年") && f.message.contains("有2人"), "{dossier}: {}", f.message);
             assert_eq!(f.location.path.as_deref(), Some(roster_path(2023).as_str()));
         }
+    }
+
+    #[test]
+    fn persons_known_only_by_name_are_not_matched_across_dossiers() {
+        let mut kit = Kit::clean();
+        for r in kit.extracted.tables.iter_mut().flat_map(|t| t.records.iter_mut()) {
+            r.id = None;
+            r.phone = None;
+        }
+        let mut other = Kit::clean();
+        for b in other.form_mut().types.iter_mut() {
+            b.checked = b.label == "行业";
+        }
+        for r in other.extracted.tables.iter_mut().flat_map(|t| t.records.iter_mut()) {
+            r.id = None;
+            r.phone = None;
+        }
+        assert!(digest_of(&kit, "a").persons_by_year.is_empty() || digest_of(&kit, "a").persons_by_year.values().all(|s| s.is_empty()));
+        assert!(check_batch(&[digest_of(&kit, "沈阳巧嫂"), digest_of(&other, "沈阳家政员")], &kit.config).is_empty());
     }
 
     #[test]
