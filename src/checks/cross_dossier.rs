@@ -26,6 +26,9 @@ pub struct DossierDigest {
     /// Year → hashed person key → where the person is first listed (path, sheet, row).
     #[serde(default)]
     pub person_rows: BTreeMap<i32, BTreeMap<String, Location>>,
+    /// Path of the form the type and city were read from (where CITY_DUPLICATE_TYPE points).
+    #[serde(default)]
+    pub form_path: Option<String>,
 }
 
 /// The digest of one verified dossier.
@@ -68,6 +71,7 @@ pub fn digest(dossier_sha256: &str, extracted: &crate::extract::Extracted, confi
         brand_name: form.and_then(|f| f.brand_name.as_ref()).map(|f| f.text.clone()),
         persons_by_year,
         person_rows,
+        form_path: form.map(|f| f.path.clone()),
     }
 }
 
@@ -115,7 +119,7 @@ fn city_duplicate_type(digests: &[DossierDigest]) -> Vec<(String, Finding)> {
                         label(d),
                         others.join("、")
                     ),
-                    Location::default(),
+                    d.form_path.as_ref().map_or_else(Location::default, Location::file),
                 )
                 .expected("同一城市推荐的品牌类型各不相同")
                 .actual(format!("{}个“{brand_type}”品牌", group.len())),
@@ -207,6 +211,7 @@ mod tests {
         assert_eq!(findings.len(), 2);
         assert!(findings.iter().all(|(_, f)| f.code == Code::CityDuplicateType));
         assert!(findings[0].1.message.contains("沈阳市本批次推荐了2个“行政区域”类型"));
+        assert_eq!(findings[0].1.location.path.as_deref(), Some(FORM_DOCX), "points at the form that states the type");
         let mut c = b.clone();
         c.brand_type = Some("行业".into());
         assert!(check_batch(&[a, c], &kit.config).is_empty(), "different types are what the notice asks");
