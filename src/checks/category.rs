@@ -34,7 +34,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
 fn finding(form: &FormData, what: &str, checked: &[&Checkbox], options: &[String]) -> Finding {
     let labels: Vec<&str> = checked.iter().map(|b| b.label.as_str()).collect();
     let found = if labels.is_empty() { "未勾选任何一项".to_string() } else { format!("勾选了{}项：{}", labels.len(), labels.join("、")) };
-    let location = checked.get(1).or(checked.first()).map_or_else(|| Location::file(&form.path), |b| b.location.clone());
+    let location = checked.get(1).or(checked.first()).map_or_else(|| Location::file(&form.path), |b| super::common::in_file(&b.location, &form.path));
     Finding::new(
         Code::CategoryInvalid,
         format!("申报表“{}”的“{what}”应在（{}）中勾选且只勾选一项，实际{found}", form.path, options.join("、")),

@@ -20,6 +20,16 @@ pub fn cell_location(table: &PersonTable, record: &PersonRecord, field: &str) ->
     location
 }
 
+/// A location read from a document (a form field, a checkbox), with the document's path
+/// filled in when the reader left it out: every finding about one file names the file.
+pub fn in_file(location: &Location, path: &str) -> Location {
+    let mut location = location.clone();
+    if location.path.is_none() {
+        location.path = Some(path.to_string());
+    }
+    location
+}
+
 /// The table itself (path and sheet).
 pub fn table_location(table: &PersonTable) -> Location {
     Location { path: Some(table.path.clone()), sheet: table.sheet.clone(), ..Location::default() }

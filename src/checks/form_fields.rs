@@ -13,7 +13,7 @@
 use crate::extract::FormVersion;
 use crate::report::{Code, Finding, Location};
 
-use super::common::is_blank;
+use super::common::{in_file, is_blank};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
@@ -36,7 +36,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     let whole = || Location::file(&form.path);
 
     if form.brand_name.as_ref().is_none_or(|f| f.text.trim().is_empty()) {
-        blank(label("brand_name", "品牌名称"), form.brand_name.as_ref().map_or_else(whole, |f| f.location.clone()));
+        blank(label("brand_name", "品牌名称"), form.brand_name.as_ref().map_or_else(whole, |f| in_file(&f.location, &form.path)));
     }
     // A scan whose boxes OCR could not find says nothing about the paper form.
     if form.version == FormVersion::Editable || !form.scopes.is_empty() || !form.types.is_empty() {
@@ -48,7 +48,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         }
     }
     if form.occupations.iter().all(|f| f.text.trim().is_empty()) {
-        blank(label("occupations", "品牌行业或职业(工种)"), form.occupations.first().map_or_else(whole, |f| f.location.clone()));
+        blank(label("occupations", "品牌行业或职业(工种)"), form.occupations.first().map_or_else(whole, |f| in_file(&f.location, &form.path)));
     }
     if form.units.iter().all(|f| f.text.trim().is_empty()) {
         blank(label("units", "依托单位"), whole());
@@ -57,7 +57,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         for (key, fallback, pick) in figures() {
             let figure = form.year(year).and_then(|y| pick(y).as_ref());
             if is_blank(figure) {
-                let location = figure.map_or_else(whole, |f| f.location.clone());
+                let location = figure.map_or_else(whole, |f| in_file(&f.location, &form.path));
                 blank(format!("{year}年{}", label(key, fallback)), location);
             }
         }

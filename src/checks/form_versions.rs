@@ -15,7 +15,7 @@
 use crate::extract::{Figure, FormData, FormYear};
 use crate::report::{Code, Finding, Location};
 
-use super::common::{normalize, percent, round9, similarity};
+use super::common::{in_file, normalize, percent, round9, similarity};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
@@ -58,7 +58,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         b_sorted.sort_unstable();
         if a_sorted != b_sorted {
             let boxes = if what == "品牌范围" { &scanned.scopes } else { &scanned.types };
-            let location = boxes.iter().find(|c| c.checked).map_or_else(|| Location::file(&scanned.path), |c| c.location.clone());
+            let location = boxes.iter().find(|c| c.checked).map_or_else(|| Location::file(&scanned.path), |c| in_file(&c.location, &scanned.path));
             out.push(&format!("{what}勾选项"), &a.join("、"), &b.join("、"), &location);
         }
     }
@@ -99,6 +99,7 @@ struct Differences<'a> {
 
 impl Differences<'_> {
     fn push(&mut self, what: &str, editable: &str, scanned: &str, location: &Location) {
+        let location = &in_file(location, &self.scanned.path);
         self.findings.push(
             Finding::new(
                 Code::FormVersionMismatch,

@@ -5,19 +5,23 @@
 //! 附件2 一: the report states "经市局审核确认的培训情况、就业率"; 附件2 三: units "列明主要数据".
 //! Counts must be equal; rates may differ by `tolerances.rate_points` (a narrative rounds).
 //! A unit's own report is compared only when the form names a single unit: with several,
-//! each unit states its own share, not the brand's total.
+//! each unit states its own share, not the brand's total. And a unit's figure that agrees
+//! with what its rosters give is evidence, not a claim: the form contradicting it is
+//! already ROSTER_COUNT_MISMATCH / PASS_RATE_MISMATCH / EMPLOYMENT_RATE_MISMATCH.
 
 use crate::extract::Metric;
 use crate::intake::DocKind;
 use crate::report::{Code, Finding};
 
 use super::common::{beyond, count_of, percent, rate_of};
+use super::population::Population;
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     let Some(form) = ctx.extracted.form() else { return Vec::new() };
     let tolerance = ctx.config.settings.tolerances.rate_points;
     let single_unit = form.units.len() <= 1;
+    let window = super::employment_rate::window_days(ctx);
     let mut findings = Vec::new();
     for figure in &ctx.extracted.narrative_figures {
         let kind = ctx.extracted.files.iter().find(|f| figure.location.path.as_deref() == Some(f.path.as_str())).map(|f| f.kind);
@@ -36,6 +40,9 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
                 (percent(reported), percent(figure.value), beyond(figure.value, reported, tolerance))
             }
         };
+        if differs && kind == Some(DocKind::UnitMaterial) && agrees_with_rosters(ctx, figure, window, tolerance) {
+            continue;
+        }
         if differs {
             let unit = if figure.metric == Metric::Trainees { "人" } else { "" };
             findings.push(
@@ -57,6 +64,21 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// Whether a figure is what the year's rosters (and tracking tables) give.
+fn agrees_with_rosters(ctx: &CheckContext, figure: &crate::extract::NarrativeFigure, window: i64, tolerance: f64) -> bool {
+    let population = Population::of(ctx.extracted, figure.year);
+    if population.persons.is_empty() {
+        return false;
+    }
+    let total = population.persons.len() as f64;
+    match figure.metric {
+        Metric::Trainees => figure.value.round() == total,
+        Metric::PassRate => population.states_results() && !beyond(figure.value, population.passed() as f64 / total, tolerance),
+        Metric::EmploymentRate => super::employment_rate::employed_share(ctx, &population, window)
+            .is_some_and(|e| !beyond(figure.value, e.employed as f64 / e.total as f64, tolerance)),
+    }
 }
 
 #[cfg(test)]
@@ -100,6 +122,21 @@ mod tests {
         let mut kit = Kit::clean();
         stated(&mut kit, "1.推荐报告.pdf", Metric::PassRate, 0.865);
         assert_eq!(kit.run(run)[0].actual.as_deref(), Some("86.5%"));
+    }
+
+    #[test]
+    fn a_unit_report_agreeing_with_its_rosters_is_left_to_the_consistency_checks() {
+        // The form inflates the pass rate; the unit's report states the rosters' 90%.
+        let mut kit = Kit::clean();
+        kit.form_mut().years[0].pass_rate.as_mut().unwrap().value = Some(0.99);
+        let path = format!("{UNIT_DIR}/单位情况报告.pdf");
+        stated(&mut kit, &path, Metric::PassRate, 0.9);
+        stated(&mut kit, &path, Metric::Trainees, 10.0);
+        stated(&mut kit, &path, Metric::EmploymentRate, 0.6);
+        assert!(kit.run(run).is_empty());
+        // The same statement in the bureau's report is a claim that contradicts the form.
+        stated(&mut kit, "1.推荐报告.pdf", Metric::PassRate, 0.9);
+        assert_eq!(codes(&kit.run(run)), ["NARRATIVE_FIGURE_MISMATCH"]);
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     let materials: Vec<&ExtractedFile> = ctx.extracted.files_of(DocKind::UnitMaterial).collect();
     let required = ctx.config.rules.catalogue.iter().any(|item| item.kind == "unit_material" && item.required);
     let units = ctx.extracted.form().map(|form| form.units.as_slice()).unwrap_or_default();
+    let form_path = ctx.extracted.form().map(|form| form.path.as_str()).unwrap_or_default();
     let units: Vec<_> = units.iter().filter(|u| !u.text.trim().is_empty()).collect();
 
     if materials.is_empty() && required {
@@ -45,7 +46,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             );
         }
         for unit in units {
-            findings.push(missing(unit));
+            findings.push(missing(unit, form_path));
         }
         return findings;
     }
@@ -58,7 +59,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, unit) in units.iter().enumerate() {
         if !owners.iter().any(|(_, owners)| owners.contains(&index)) {
-            findings.push(missing(unit));
+            findings.push(missing(unit, form_path));
         }
     }
     if keys.is_empty() {
@@ -107,15 +108,16 @@ fn owners_of(file: &ExtractedFile, keys: &[UnitKey], threshold: f64) -> Vec<usiz
     by(&normalize(&head))
 }
 
-fn missing(unit: &crate::extract::Field) -> Finding {
+fn missing(unit: &crate::extract::Field, form_path: &str) -> Finding {
+    let location = super::common::in_file(&unit.location, form_path);
     Finding::new(
         Code::MissingUnitMaterials,
         format!(
             "申报表所列依托单位“{}”（{}）没有自己的材料：未找到文件名、内容或印章提及该单位的依托单位材料（附件2第3项，应加盖依托单位公章）",
             unit.text,
-            unit.location.describe_zh()
+            location.describe_zh()
         ),
-        unit.location.clone(),
+        location.clone(),
     )
     .expected(format!("“{}”的依托单位材料", unit.text))
     .actual("未找到")
