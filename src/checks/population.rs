@@ -30,20 +30,68 @@ pub struct Population<'a> {
 }
 
 /// A person's identity: exactly [`person_key`]'s (the ID number upper-cased, else name +
-/// phone), but borrowing the ID text instead of formatting a key for each of thousands
-/// of rows.
+/// phone), without formatting a key for each of thousands of rows: an ID of 17 digits
+/// and a check character is held as one number, any other ID text is borrowed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Key<'a> {
+    /// 17 digits × 11 + the check character (X = 10).
+    Num(u64),
     Id(Cow<'a, str>),
     Other(String),
 }
 
+impl Key<'_> {
+    /// The ID number of an ID key (upper-case), for messages (masked by the caller).
+    pub fn id_text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Key::Num(n) => {
+                let last = match n % 11 {
+                    10 => 'X',
+                    d => char::from(b'0' + d as u8),
+                };
+                Some(Cow::Owned(format!("{:017}{last}", n / 11)))
+            }
+            Key::Id(id) => Some(Cow::Borrowed(id)),
+            Key::Other(_) => None,
+        }
+    }
+}
+
 pub fn key(record: &PersonRecord) -> Key<'_> {
+    if let Some(crate::extract::IdCell::Text(raw)) = &record.id {
+        if let Some(n) = numeric_id(raw.as_bytes()) {
+            return Key::Num(n);
+        }
+    }
     match id_text(record) {
-        Some(id) if !id.is_ascii() || id.bytes().any(|b| b.is_ascii_lowercase()) => Key::Id(Cow::Owned(id.to_uppercase())),
-        Some(id) => Key::Id(Cow::Borrowed(id)),
+        Some(id) => match numeric_id(id.as_bytes()) {
+            Some(n) => Key::Num(n),
+            None if !id.is_ascii() || id.bytes().any(|b| b.is_ascii_lowercase()) => Key::Id(Cow::Owned(id.to_uppercase())),
+            None => Key::Id(Cow::Borrowed(id)),
+        },
         None => Key::Other(person_key(record)),
     }
+}
+
+/// 17 ASCII digits and a digit or x/X, as one number.
+fn numeric_id(bytes: &[u8]) -> Option<u64> {
+    let (body, last) = match bytes {
+        [body @ .., last] if body.len() == 17 => (body, *last),
+        _ => return None,
+    };
+    let mut n: u64 = 0;
+    for &b in body {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    let check = match last {
+        b'0'..=b'9' => u64::from(last - b'0'),
+        b'X' | b'x' => 10,
+        _ => return None,
+    };
+    Some(n * 11 + check)
 }
 
 impl<'a> Population<'a> {
@@ -213,8 +261,16 @@ mod tests {
         let mut lost = records[2].clone();
         lost.id = Some(IdCell::NumberLostDigits("210102199001011000".into()));
         records.push(lost);
+        let mut odd = records[3].clone();
+        odd.id = Some(IdCell::Text("２１０１０２".into()));
+        records.push(odd.clone());
+        odd.row += 1;
+        records.push(odd);
         let keys: HashSet<Key> = records.iter().map(key).collect();
         assert_eq!(keys.len(), distinct_persons(&records));
-        assert_eq!(keys.len(), 8);
+        assert_eq!(keys.len(), 9);
+        let id = id_of(0);
+        assert_eq!(key(&records[0]).id_text().as_deref(), Some(id.as_str()));
+        assert_eq!(key(&records[6]), key(&records[0]), "lower-case and padded is the same person");
     }
 }
