@@ -4,14 +4,14 @@
 //! abolished codes are valid), a real birth date not after the reference day, and the
 //! ISO 7064 MOD 11-2 check character (`X` accepted in either case).
 //!
-//! The division table is `data/gb2260.tsv` (its header names its sources), compiled in
+//! The division table is `config/data/gb2260.tsv` (its header names its sources), compiled in
 //! and loaded once into a set.
 
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
 
-static DIVISIONS_TSV: &str = include_str!("../../data/gb2260.tsv");
+static DIVISIONS_TSV: &str = include_str!("../../config/data/gb2260.tsv");
 
 /// Every GB/T 2260 code the table holds, current and abolished.
 fn divisions() -> &'static foldhash::HashSet<u32> {
