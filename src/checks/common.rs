@@ -106,6 +106,37 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     1.0 - previous[b.len()] as f64 / longest as f64
 }
 
+/// How much of `typed` an OCR reading of it contains, in order (longest common
+/// subsequence / length of `typed`): OCR adds noise characters and doubles strokes
+/// ("家家政政服务服务员员") but a changed name loses characters of the typed one. A reading
+/// more than twice as long proves nothing and scores by [`similarity`] instead.
+pub fn ocr_similarity(typed: &str, read: &str) -> f64 {
+    let a: Vec<char> = typed.chars().collect();
+    let b: Vec<char> = read.chars().collect();
+    if a.is_empty() || b.len() > 2 * a.len() + 4 {
+        return similarity(typed, read);
+    }
+    let mut previous = vec![0usize; b.len() + 1];
+    let mut current = vec![0usize; b.len() + 1];
+    for ca in &a {
+        for (j, cb) in b.iter().enumerate() {
+            current[j + 1] = if ca == cb { previous[j] + 1 } else { previous[j + 1].max(current[j]) };
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let covered = previous[b.len()] as f64 / a.len() as f64;
+    covered.max(similarity(typed, read))
+}
+
+/// Whether a figure read by OCR differs from the typed one in exactly one digit (same
+/// number of digits): 61.5 read as 91.5. Such a difference is more likely a misread than a
+/// contradiction; a changed figure (2150 → 2330) differs in more than one digit.
+pub fn one_digit_apart(a: f64, b: f64, is_rate: bool) -> bool {
+    let digits = |v: f64| if is_rate { format!("{}", (v * 1000.0).round() as i64) } else { format!("{}", v.round() as i64) };
+    let (a, b) = (digits(a), digits(b));
+    a.len() == b.len() && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() == 1
+}
+
 /// Length in characters of the longest run of `needle` found somewhere in `haystack`.
 pub fn longest_common_run(needle: &str, haystack: &str) -> usize {
     let n: Vec<char> = needle.chars().collect();
@@ -199,6 +230,24 @@ mod tests {
         assert!(similarity("沈阳巧嫂", "大连月嫂") < 0.8);
         assert_eq!(similarity("沈阳巧嫂", "沈阳金嫂"), 0.75);
         assert_eq!(similarity("", ""), 1.0);
+    }
+
+    #[test]
+    fn ocr_similarity_forgives_added_noise_not_lost_characters() {
+        assert_eq!(ocr_similarity("家政服务员、养老护理员", "家家政政服务服务员员、养攻老护理员"), 1.0);
+        assert_eq!(ocr_similarity("沈阳巧嫂", "沈阳金嫂"), 0.75);
+        assert!(ocr_similarity("沈阳市巧嫂家政服务有限公司", "大连市海韵家政服务有限公司") < 0.8);
+        assert!(ocr_similarity("巧嫂", "巧一二三四五六七八九十嫂") < 0.8, "a reading far longer proves nothing");
+    }
+
+    #[test]
+    fn one_digit_misreads() {
+        assert!(one_digit_apart(0.615, 0.915, true));
+        assert!(one_digit_apart(2150.0, 2750.0, false));
+        assert!(!one_digit_apart(2150.0, 2330.0, false), "+180");
+        assert!(!one_digit_apart(1574.0, 1617.0, false), "+43");
+        assert!(!one_digit_apart(950.0, 1130.0, false), "lengths differ");
+        assert!(!one_digit_apart(0.862, 0.862, true));
     }
 
     #[test]

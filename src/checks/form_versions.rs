@@ -6,16 +6,19 @@
 //! — the two are one document; a scan that differs means the stamped paper is not what
 //! was typed.
 //!
-//! The scan is read by OCR, so text fields match when their similarity reaches
-//! `tolerances.text_match_min_similarity` (one misread character in a long name is noise,
-//! a different city is not). Figures must be equal. A field the OCR did not find on the
-//! scan is not compared (LOW_OCR_CONFIDENCE says why), and neither are boxes when the scan
-//! shows none checked in a row.
+//! The scan is read by OCR, so text fields match when the scan holds the typed text to
+//! `tolerances.text_match_min_similarity` ([`ocr_similarity`]: added noise and doubled
+//! strokes are forgiven, a different name is not). Figures must be equal (the form
+//! reader re-reads the scan's figures on their own; a rate changed in one digit is a real
+//! change as often as a misread). A field the OCR did not find
+//! on the scan is not compared (LOW_OCR_CONFIDENCE says why). Ticked boxes are compared
+//! only with `tolerances.compare_scanned_checkboxes` (off: tick marks are misread on clean
+//! scans), and never when the scan shows none ticked in a row.
 
 use crate::extract::{Figure, FormData, FormYear};
 use crate::report::{Code, Finding, Location};
 
-use super::common::{in_file, normalize, percent, round9, similarity};
+use super::common::{in_file, normalize, ocr_similarity, percent, round9};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
@@ -43,13 +46,14 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             }
         }
         for unit in &scanned.units {
-            if !editable.units.iter().any(|e| same_text(&unit.text, &e.text, min)) {
+            if !editable.units.iter().any(|e| same_text(&e.text, &unit.text, min)) {
                 out.push("依托单位", "可编辑版中无此单位", &unit.text, &unit.location);
             }
         }
     }
 
-    for (what, a, b) in [("品牌范围", editable.checked_scopes(), scanned.checked_scopes()), ("品牌类型", editable.checked_types(), scanned.checked_types())] {
+    let groups = [("品牌范围", editable.checked_scopes(), scanned.checked_scopes()), ("品牌类型", editable.checked_types(), scanned.checked_types())];
+    for (what, a, b) in groups.into_iter().filter(|_| ctx.config.settings.tolerances.compare_scanned_checkboxes) {
         if b.is_empty() {
             continue;
         }
@@ -87,8 +91,9 @@ const FIGURES: [(&str, bool, Pick); 3] = [
     ("培训后就业率", true, |y| y.employment_rate.as_ref()),
 ];
 
-fn same_text(a: &str, b: &str, min: f64) -> bool {
-    similarity(&normalize(a), &normalize(b)) >= min
+/// `typed` from the editable form, `read` from the scan.
+fn same_text(typed: &str, read: &str, min: f64) -> bool {
+    ocr_similarity(&normalize(typed), &normalize(read)) >= min
 }
 
 struct Differences<'a> {
@@ -133,6 +138,7 @@ mod tests {
         let fig = kit.scan_mut().years[1].trainees.as_mut().unwrap();
         fig.text = "2510人".into();
         fig.value = Some(2510.0);
+        // (10 → 2510: more than one digit apart.)
         let findings = kit.run(run);
         assert_eq!(codes(&findings), ["FORM_VERSION_MISMATCH"]);
         assert_eq!(findings[0].location.path.as_deref(), Some(FORM_PDF));
@@ -145,8 +151,8 @@ mod tests {
         let mut kit = Kit::clean();
         kit.scan_mut().years[0].pass_rate.as_mut().unwrap().text = "90.0%".into();
         assert!(kit.run(run).is_empty());
-        kit.scan_mut().years[0].pass_rate.as_mut().unwrap().value = Some(0.905);
-        assert_eq!(kit.run(run)[0].actual.as_deref(), Some("90.5%"));
+        kit.scan_mut().years[0].pass_rate.as_mut().unwrap().value = Some(0.915);
+        assert_eq!(kit.run(run)[0].actual.as_deref(), Some("91.5%"));
     }
 
     #[test]
@@ -168,8 +174,26 @@ mod tests {
     }
 
     #[test]
+    fn ticks_are_not_compared_unless_configured() {
+        let mut kit = Kit::clean();
+        for b in kit.scan_mut().scopes.iter_mut() {
+            b.checked = b.label == "乡村振兴人才";
+        }
+        assert!(kit.run(run).is_empty(), "a misread tick on a clean scan (corpus clean-01)");
+    }
+
+    #[test]
+    fn doubled_strokes_in_the_scan_are_noise() {
+        let mut kit = Kit::clean();
+        kit.form_mut().occupations = vec![field("家政服务员", FORM_DOCX, "B6"), field("养老护理员", FORM_DOCX, "C6")];
+        kit.scan_mut().occupations = vec![field("家家政政服务服务员员", FORM_PDF, "B6"), field("养攻老护理员", FORM_PDF, "C6")];
+        assert!(kit.run(run).is_empty());
+    }
+
+    #[test]
     fn checked_type_differs_but_unseen_boxes_are_not_compared() {
         let mut kit = Kit::clean();
+        kit.config.settings.tolerances.compare_scanned_checkboxes = true;
         for b in kit.scan_mut().types.iter_mut() {
             b.checked = b.label == "行业";
         }

@@ -8,12 +8,15 @@
 //! each unit states its own share, not the brand's total. And a unit's figure that agrees
 //! with what its rosters give is evidence, not a claim: the form contradicting it is
 //! already ROSTER_COUNT_MISMATCH / PASS_RATE_MISMATCH / EMPLOYMENT_RATE_MISMATCH.
+//! A figure read by OCR that differs from the form in exactly one digit (61.5% read as
+//! 91.5%) is taken for a misread, not reported: narratives are scanned prose, read without
+//! the form reader's second look at each figure.
 
 use crate::extract::Metric;
 use crate::intake::DocKind;
 use crate::report::{Code, Finding};
 
-use super::common::{beyond, count_of, percent, rate_of};
+use super::common::{beyond, count_of, one_digit_apart, percent, rate_of};
 use super::population::Population;
 use super::CheckContext;
 
@@ -43,6 +46,10 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         if differs && kind == Some(DocKind::UnitMaterial) && agrees_with_rosters(ctx, figure, window, tolerance) {
             continue;
         }
+        if differs && read_by_ocr(ctx, figure) && one_digit_apart(figure.value, reported_value(row, figure.metric), figure.metric != Metric::Trainees) {
+            tracing::debug!(year = figure.year, metric = ?figure.metric, "one digit apart on an OCR page: taken for a misread");
+            continue;
+        }
         if differs {
             let unit = if figure.metric == Metric::Trainees { "人" } else { "" };
             findings.push(
@@ -64,6 +71,27 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// The form's value of the figure's metric (the caller has checked it parses).
+fn reported_value(row: &crate::extract::FormYear, metric: Metric) -> f64 {
+    let figure = match metric {
+        Metric::Trainees => row.trainees.as_ref(),
+        Metric::PassRate => row.pass_rate.as_ref(),
+        Metric::EmploymentRate => row.employment_rate.as_ref(),
+    };
+    figure.and_then(|f| f.value).unwrap_or_default()
+}
+
+/// Whether the page the figure was read from was read by OCR.
+fn read_by_ocr(ctx: &CheckContext, figure: &crate::extract::NarrativeFigure) -> bool {
+    let Some(path) = figure.location.path.as_deref() else { return false };
+    ctx.extracted
+        .files
+        .iter()
+        .filter(|f| f.path == path)
+        .flat_map(|f| &f.pages)
+        .any(|p| figure.location.page.is_none_or(|n| n == p.number) && p.source == crate::extract::TextSource::Ocr)
 }
 
 /// Whether a figure is what the year's rosters (and tracking tables) give.
@@ -137,6 +165,21 @@ mod tests {
         // The same statement in the bureau's report is a claim that contradicts the form.
         stated(&mut kit, "1.推荐报告.pdf", Metric::PassRate, 0.9);
         assert_eq!(codes(&kit.run(run)), ["NARRATIVE_FIGURE_MISMATCH"]);
+    }
+
+    #[test]
+    fn one_digit_apart_on_an_ocr_page_is_a_misread() {
+        // Corpus clean-01: the report's "61.5%" read as "91.5%".
+        let mut kit = Kit::clean();
+        kit.form_mut().years[0].employment_rate.as_mut().unwrap().value = Some(0.615);
+        stated(&mut kit, "1.推荐报告.pdf", Metric::EmploymentRate, 0.915);
+        assert_eq!(codes(&kit.run(run)), ["NARRATIVE_FIGURE_MISMATCH"], "a text layer is not misread");
+        let report = kit.extracted.files.iter_mut().find(|f| f.path == "1.推荐报告.pdf").unwrap();
+        report.pages[0].source = crate::extract::TextSource::Ocr;
+        report.pages.push(crate::extract::Page { number: 2, ..report.pages[0].clone() });
+        assert!(kit.run(run).is_empty());
+        stated(&mut kit, "1.推荐报告.pdf", Metric::Trainees, 190.0);
+        assert_eq!(codes(&kit.run(run)), ["NARRATIVE_FIGURE_MISMATCH"], "10 → 190: two digits more");
     }
 
     #[test]

@@ -116,7 +116,7 @@ mod messages {
     fn messages_of_a_dossier_with_many_defects() {
         let mut kit = Kit::clean();
         kit.form_mut().brand_name.as_mut().unwrap().text = "幸福万家".into();
-        kit.scan_mut().years[0].trainees.as_mut().unwrap().value = Some(11.0);
+        kit.scan_mut().years[0].trainees.as_mut().unwrap().value = Some(53.0);
         kit.form_mut().years[1].pass_rate.as_mut().unwrap().value = Some(0.95);
         kit.form_mut().years[1].employment_rate.as_mut().unwrap().value = Some(0.7);
         for b in kit.form_mut().types.iter_mut() {
