@@ -8,11 +8,12 @@
 //!
 //! The scan is read by OCR, so text fields match when the scan holds the typed text to
 //! `tolerances.text_match_min_similarity` ([`ocr_similarity`]: added noise and doubled
-//! strokes are forgiven, a different name is not). Figures must be equal (the form
-//! reader re-reads the scan's figures on their own; a rate changed in one digit is a real
-//! change as often as a misread). A field the OCR did not find
-//! on the scan is not compared (LOW_OCR_CONFIDENCE says why). Ticked boxes are compared
-//! only with `tolerances.compare_scanned_checkboxes` (off: tick marks are misread on clean
+//! strokes are forgiven, a different name is not). Figures must be equal (the form reader
+//! re-reads the scan's figures on their own; a rate changed in one digit is a real change
+//! as often as a misread), rates at the precision the editable form prints (OCR adds
+//! digits: 62.9% read as 62.99%). A field the OCR did not find on the scan, or read as a
+//! fragment under half its typed length, is not compared. Ticked boxes are compared only
+//! with `tolerances.compare_scanned_checkboxes` (off: tick marks are misread on clean
 //! scans), and never when the scan shows none ticked in a row.
 
 use crate::extract::{Figure, FormData, FormYear};
@@ -29,16 +30,17 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     let mut out = Differences { editable, scanned, findings: Vec::new() };
 
     if let (Some(a), Some(b)) = (&editable.brand_name, &scanned.brand_name) {
-        if !same_text(&a.text, &b.text, min) {
+        if read(&a.text, &b.text) && !same_text(&a.text, &b.text, min) {
             out.push("品牌名称", &a.text, &b.text, &b.location);
         }
     }
     let joined = |form: &FormData| form.occupations.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join("、");
-    if !editable.occupations.is_empty() && !scanned.occupations.is_empty() && !same_text(&joined(editable), &joined(scanned), min) {
+    let (typed, scan) = (joined(editable), joined(scanned));
+    if !editable.occupations.is_empty() && read(&typed, &scan) && !same_text(&typed, &scan, min) {
         out.push("品牌行业或职业(工种)", &joined(editable), &joined(scanned), &scanned.occupations[0].location);
     }
 
-    if !scanned.units.is_empty() {
+    if scanned.units.iter().any(|u| editable.units.iter().any(|e| read(&e.text, &u.text))) {
         for unit in &editable.units {
             if !scanned.units.iter().any(|s| same_text(&unit.text, &s.text, min)) {
                 let location = Location::file(&scanned.path);
@@ -72,7 +74,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         for (label, is_rate, pick) in FIGURES {
             if let (Some(fa), Some(fb)) = (pick(a), pick(b)) {
                 if let (Some(va), Some(vb)) = (fa.value, fb.value) {
-                    if round9(va) != round9(vb) {
+                    if round9(va) != round9(precision_of(&fa.text, vb, is_rate)) {
                         let show = |v: f64| if is_rate { percent(v) } else { format!("{}人", round9(v)) };
                         out.push(&format!("{year}年{label}"), &show(va), &show(vb), &fb.location);
                     }
@@ -90,6 +92,25 @@ const FIGURES: [(&str, bool, Pick); 3] = [
     ("培训合格率", true, |y| y.pass_rate.as_ref()),
     ("培训后就业率", true, |y| y.employment_rate.as_ref()),
 ];
+
+/// Whether OCR read the field at all: a reading under half the typed length is a fragment
+/// (a label's "或" for 品牌行业或职业), not a different value.
+fn read(typed: &str, scanned: &str) -> bool {
+    let (typed, scanned) = (normalize(typed).chars().count(), normalize(scanned).chars().count());
+    scanned > 0 && scanned * 2 >= typed
+}
+
+/// The scan's rate at the precision the editable form prints: OCR adds digits ("62.9%"
+/// read as "62.99%"), so the extra ones are cut, never rounded into the compared ones.
+fn precision_of(typed: &str, scanned: f64, is_rate: bool) -> f64 {
+    if !is_rate {
+        return scanned;
+    }
+    let decimals = typed.split_once('.').map_or(0, |(_, rest)| rest.chars().take_while(char::is_ascii_digit).count()) as i32;
+    // Percent points with `decimals` decimals = fraction with `decimals + 2`.
+    let scale = 10f64.powi(decimals + 2);
+    (round9(scanned * scale)).trunc() / scale
+}
 
 /// `typed` from the editable form, `read` from the scan.
 fn same_text(typed: &str, read: &str, min: f64) -> bool {
@@ -180,6 +201,23 @@ mod tests {
             b.checked = b.label == "乡村振兴人才";
         }
         assert!(kit.run(run).is_empty(), "a misread tick on a clean scan (corpus clean-01)");
+    }
+
+    #[test]
+    fn ocr_noise_of_corpus_defect_26_is_not_a_mismatch() {
+        let mut kit = Kit::clean();
+        let typed = kit.form_mut().years[0].employment_rate.as_mut().unwrap();
+        typed.text = "62.9%".into();
+        typed.value = Some(0.629);
+        let read = kit.scan_mut().years[0].employment_rate.as_mut().unwrap();
+        read.text = "62.99%".into();
+        read.value = Some(0.6299);
+        kit.form_mut().occupations = vec![field("保育师", FORM_DOCX, "B6")];
+        kit.scan_mut().occupations = vec![field("或", FORM_PDF, "B6")];
+        assert!(kit.run(run).is_empty());
+        // A changed rate within the printed precision is still one.
+        kit.scan_mut().years[0].employment_rate.as_mut().unwrap().value = Some(0.639);
+        assert_eq!(codes(&kit.run(run)), ["FORM_VERSION_MISMATCH"]);
     }
 
     #[test]
