@@ -128,6 +128,28 @@ pub fn ocr_similarity(typed: &str, read: &str) -> f64 {
     covered.max(similarity(typed, read))
 }
 
+/// How well `needle` appears anywhere in `haystack`: 1 − (fewest edits turning `needle`
+/// into some run of `haystack`) / its length (approximate substring search).
+pub fn best_substring_similarity(needle: &str, haystack: &str) -> f64 {
+    let n: Vec<char> = needle.chars().collect();
+    let h: Vec<char> = haystack.chars().collect();
+    if n.is_empty() {
+        return 1.0;
+    }
+    // Row i: fewest edits matching n[..i] against a run of h ending at j (any start: row 0 is 0).
+    let mut previous = vec![0usize; h.len() + 1];
+    let mut current = vec![0usize; h.len() + 1];
+    for (i, cn) in n.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, ch) in h.iter().enumerate() {
+            current[j + 1] = (previous[j] + usize::from(cn != ch)).min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let best = previous.iter().copied().min().unwrap_or(n.len());
+    1.0 - best as f64 / n.len() as f64
+}
+
 /// Whether a figure read by OCR differs from the typed one in exactly one digit (same
 /// number of digits): 61.5 read as 91.5. Such a difference is more likely a misread than a
 /// contradiction; a changed figure (2150 → 2330) differs in more than one digit.
@@ -238,6 +260,15 @@ mod tests {
         assert_eq!(ocr_similarity("沈阳巧嫂", "沈阳金嫂"), 0.75);
         assert!(ocr_similarity("沈阳市巧嫂家政服务有限公司", "大连市海韵家政服务有限公司") < 0.8);
         assert!(ocr_similarity("巧嫂", "巧一二三四五六七八九十嫂") < 0.8, "a reading far longer proves nothing");
+    }
+
+    #[test]
+    fn approximate_substring() {
+        assert_eq!(best_substring_similarity("沈阳厨师", "品牌名称沈阳司师品牌范围……“沈阳厨师”培训品牌依托"), 1.0);
+        assert_eq!(best_substring_similarity("中式烹调师", "工种中式豪调师、中式面点师"), 0.8);
+        assert!(best_substring_similarity("沈阳巧嫂", "品牌名称大连月嫂") < 0.8);
+        assert_eq!(best_substring_similarity("", "x"), 1.0);
+        assert_eq!(best_substring_similarity("ab", ""), 0.0);
     }
 
     #[test]
