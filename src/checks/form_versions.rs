@@ -8,8 +8,8 @@
 //!
 //! The scan is read by OCR, and its reader misplaces and misreads cells, so a typed name
 //! (brand, each occupation, each unit) must appear somewhere in the scan's OCR text to
-//! `tolerances.text_match_min_similarity` (approximate search: noise and a misread
-//! character are forgiven, a different name is not); field is compared with field only
+//! `tolerances.text_match_min_similarity` (approximate search: noise and one misread
+//! character are always forgiven, a different name is not); field is compared with field only
 //! when the scan's text is not at hand. Figures must be equal (the form reader re-reads
 //! the scan's figures on their own; a rate changed in one digit is a real change as often
 //! as a misread), rates at the precision the editable form prints (OCR adds digits: 62.9%
@@ -50,7 +50,9 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         typed.extend(editable.units.iter().map(|f| ("依托单位", f.text.as_str(), None)));
         for (what, text, location) in typed {
             let wanted = normalize(text);
-            if !wanted.is_empty() && best_substring_similarity(&wanted, &page_text) < min {
+            // One misread character is always forgiven: in a 4-character brand name it is 25%.
+            let needed = min.min(1.0 - 1.0 / wanted.chars().count().max(1) as f64);
+            if !wanted.is_empty() && best_substring_similarity(&wanted, &page_text) < needed {
                 let location = location.cloned().unwrap_or_else(|| Location::file(&scanned.path));
                 out.push(what, text, "盖章扫描件中未见此内容", &location);
             }
@@ -255,6 +257,9 @@ mod tests {
         kit.scan_mut().units[0].text = "家政服务员".into();
         kit.scan_mut().occupations = vec![field("一", FORM_PDF, "B6")];
         scan_text(&mut kit, "申报单位 沈阳市人力资源和社会保障局 品牌名称 沈阳司师 工种 家政服务員 依托单位 1.沈阳市巧嫂家政服务有限公司 简介：沈阳巧嫂品牌依托…");
+        assert!(kit.run(run).is_empty());
+        // Corpus defect-15: the 4-character brand read with one wrong character everywhere.
+        scan_text(&mut kit, "品牌名称 沈阳巧螋 工种 家政服务员 依托单位 1.沈阳市巧嫂家政服务有限公司");
         assert!(kit.run(run).is_empty());
         // A unit the stamped paper does not show at all.
         scan_text(&mut kit, "品牌名称 沈阳巧嫂 工种 家政服务员 依托单位 1.大连海韵职业培训学校");
