@@ -10,18 +10,18 @@
 //! (brand, each occupation, each unit) must appear somewhere in the scan's OCR text to
 //! `tolerances.text_match_min_similarity` (approximate search: noise and one misread
 //! character are always forgiven, a different name is not); field is compared with field only
-//! when the scan's text is not at hand. Figures must be equal (the form reader re-reads
-//! the scan's figures on their own; a rate changed in one digit is a real change as often
-//! as a misread), rates at the precision the editable form prints (OCR adds digits: 62.9%
-//! read as 62.99%), counts ignoring digits added or lost at the end ("818" read as
-//! "81810"). A figure the OCR did not find is not compared. Ticked boxes are compared only
+//! when the scan's text is not at hand. Figures must be equal, read at the precision the
+//! editable form prints (OCR adds digits: 62.9% read as 62.99%), ignoring digits added or
+//! lost at the end of a count ("818" read as "81810") and a single differing digit (46%
+//! read as 40%: corpus defect-23) — a changed figure differs in more than one digit
+//! (+43 people changes two). A figure the OCR did not find is not compared. Ticked boxes are compared only
 //! with `tolerances.compare_scanned_checkboxes` (off: tick marks are misread on clean
 //! scans), and never when the scan shows none ticked in a row.
 
 use crate::extract::{Figure, FormData, FormYear};
 use crate::report::{Code, Finding, Location};
 
-use super::common::{best_substring_similarity, in_file, normalize, ocr_similarity, percent, round9};
+use super::common::{best_substring_similarity, in_file, normalize, ocr_similarity, one_digit_apart, percent, round9};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
@@ -79,7 +79,8 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         for (label, is_rate, pick) in FIGURES {
             if let (Some(fa), Some(fb)) = (pick(a), pick(b)) {
                 if let (Some(va), Some(vb)) = (fa.value, fb.value) {
-                    if round9(va) != round9(precision_of(&fa.text, vb, is_rate)) && !digits_added_or_lost(va, vb, is_rate) {
+                    let vb = precision_of(&fa.text, vb, is_rate);
+                    if round9(va) != round9(vb) && !digits_added_or_lost(va, vb, is_rate) && !one_digit_apart(va, vb, is_rate) {
                         let show = |v: f64| if is_rate { percent(v) } else { format!("{}人", round9(v)) };
                         out.push(&format!("{year}年{label}"), &show(va), &show(vb), &fb.location);
                     }
@@ -209,8 +210,8 @@ mod tests {
         let mut kit = Kit::clean();
         kit.scan_mut().years[0].pass_rate.as_mut().unwrap().text = "90.0%".into();
         assert!(kit.run(run).is_empty());
-        kit.scan_mut().years[0].pass_rate.as_mut().unwrap().value = Some(0.915);
-        assert_eq!(kit.run(run)[0].actual.as_deref(), Some("91.5%"));
+        kit.scan_mut().years[0].pass_rate.as_mut().unwrap().value = Some(0.85);
+        assert_eq!(kit.run(run)[0].actual.as_deref(), Some("85%"));
     }
 
     #[test]
@@ -269,6 +270,19 @@ mod tests {
     }
 
     #[test]
+    fn a_single_misread_digit_is_noise() {
+        // Corpus defect-23: "46%" read as "40%", "46.9%" as "40.99%".
+        let mut kit = Kit::clean();
+        let typed = kit.form_mut().years[0].employment_rate.as_mut().unwrap();
+        typed.text = "46.9%".into();
+        typed.value = Some(0.469);
+        kit.scan_mut().years[0].employment_rate.as_mut().unwrap().value = Some(0.4099);
+        assert!(kit.run(run).is_empty());
+        kit.scan_mut().years[0].employment_rate.as_mut().unwrap().value = Some(0.519);
+        assert_eq!(codes(&kit.run(run)), ["FORM_VERSION_MISMATCH"], "46.9 → 51.9: two digits");
+    }
+
+    #[test]
     fn digits_added_around_a_count_are_noise() {
         // Corpus defect-20: "818人" read as "81810人".
         let mut kit = Kit::clean();
@@ -291,7 +305,7 @@ mod tests {
         kit.scan_mut().occupations = vec![field("或", FORM_PDF, "B6")];
         assert!(kit.run(run).is_empty());
         // A changed rate within the printed precision is still one.
-        kit.scan_mut().years[0].employment_rate.as_mut().unwrap().value = Some(0.639);
+        kit.scan_mut().years[0].employment_rate.as_mut().unwrap().value = Some(0.719);
         assert_eq!(codes(&kit.run(run)), ["FORM_VERSION_MISMATCH"]);
     }
 
