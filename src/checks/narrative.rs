@@ -8,7 +8,8 @@
 //! each unit states its own share, not the brand's total. And a unit's figure that agrees
 //! with what its rosters give is evidence, not a claim: the form contradicting it is
 //! already ROSTER_COUNT_MISMATCH / PASS_RATE_MISMATCH / EMPLOYMENT_RATE_MISMATCH.
-//! A figure read by OCR that differs from the form in exactly one digit (61.5% read as
+//! A sentence that states the form's figure too is no contradiction (the reader took
+//! another of its numbers). A figure read by OCR that differs from the form in exactly one digit (61.5% read as
 //! 91.5%) is taken for a misread, not reported: narratives are scanned prose, read without
 //! the form reader's second look at each figure.
 
@@ -46,6 +47,10 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         if differs && kind == Some(DocKind::UnitMaterial) && agrees_with_rosters(ctx, figure, window, tolerance) {
             continue;
         }
+        if differs && states_the_form_figure(&figure.sentence, reported_value(row, figure.metric), figure.metric) {
+            tracing::debug!(year = figure.year, metric = ?figure.metric, "the sentence also states the form's figure: another number was taken");
+            continue;
+        }
         if differs && read_by_ocr(ctx, figure) && one_digit_apart(figure.value, reported_value(row, figure.metric), figure.metric != Metric::Trainees) {
             tracing::debug!(year = figure.year, metric = ?figure.metric, "one digit apart on an OCR page: taken for a misread");
             continue;
@@ -81,6 +86,25 @@ fn reported_value(row: &crate::extract::FormYear, metric: Metric) -> f64 {
         Metric::EmploymentRate => row.employment_rate.as_ref(),
     };
     figure.and_then(|f| f.value).unwrap_or_default()
+}
+
+/// Whether the sentence states the form's own figure among its numbers: then the
+/// differing number read from it belongs to something else ("共培训522人，培训合格459人"
+/// read as 459 trainees: corpus defect-13), and the narrative does not contradict the form.
+fn states_the_form_figure(sentence: &str, reported: f64, metric: Metric) -> bool {
+    let mut numbers = Vec::new();
+    let mut current = String::new();
+    for c in sentence.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() || (c == '.' && !current.is_empty()) {
+            current.push(c);
+        } else if !current.is_empty() {
+            numbers.push(std::mem::take(&mut current));
+        }
+    }
+    numbers.iter().filter_map(|n| n.trim_end_matches('.').parse::<f64>().ok()).any(|n| match metric {
+        Metric::Trainees => n == reported.round(),
+        Metric::PassRate | Metric::EmploymentRate => (n / 100.0 - reported).abs() < 0.0005,
+    })
 }
 
 /// Whether the page the figure was read from was read by OCR.
@@ -121,7 +145,11 @@ mod tests {
             year: 2022,
             metric,
             value,
-            sentence: "2022年培训10人，合格率90%".into(),
+            // The sentence states only the figure itself, as "2022年培训2150人".
+            sentence: match metric {
+                Metric::Trainees => format!("2022年培训{value}人"),
+                _ => format!("2022年{}{}%", metric.label_zh(), value * 100.0),
+            },
             location: Location::page(path, 2),
         });
     }
@@ -165,6 +193,22 @@ mod tests {
         // The same statement in the bureau's report is a claim that contradicts the form.
         stated(&mut kit, "1.推荐报告.pdf", Metric::PassRate, 0.9);
         assert_eq!(codes(&kit.run(run)), ["NARRATIVE_FIGURE_MISMATCH"]);
+    }
+
+    #[test]
+    fn a_sentence_stating_the_forms_figure_does_not_contradict_it() {
+        let mut kit = Kit::clean();
+        kit.extracted.narrative_figures.push(NarrativeFigure {
+            year: 2022,
+            metric: Metric::Trainees,
+            value: 9.0,
+            sentence: "2022年,本单位共培训10人,培训人台格9人,侣格率90%".into(),
+            location: Location::page("1.推荐报告.pdf", 1),
+        });
+        assert!(kit.run(run).is_empty());
+        assert!(states_the_form_figure("合格率86.2%，就业率61.5%", 0.615, Metric::EmploymentRate));
+        assert!(!states_the_form_figure("共培训2150人", 2151.0, Metric::Trainees));
+        assert!(!states_the_form_figure("共培训21500人", 2150.0, Metric::Trainees), "a longer number is another number");
     }
 
     #[test]
