@@ -196,13 +196,13 @@ mod tests {
     fn a_figure_differs() {
         let mut kit = Kit::clean();
         let fig = kit.scan_mut().years[1].trainees.as_mut().unwrap();
-        fig.text = "2510人".into();
-        fig.value = Some(2510.0);
-        // (10 → 2510: more than one digit apart.)
+        fig.text = "2150人".into();
+        fig.value = Some(2150.0);
+        // (10 → 2150: more than one digit apart, and "10" is not within "2150".)
         let findings = kit.run(run);
         assert_eq!(codes(&findings), ["FORM_VERSION_MISMATCH"]);
         assert_eq!(findings[0].location.path.as_deref(), Some(FORM_PDF));
-        assert_eq!((findings[0].expected.as_deref(), findings[0].actual.as_deref()), (Some("10人"), Some("2510人")));
+        assert_eq!((findings[0].expected.as_deref(), findings[0].actual.as_deref()), (Some("10人"), Some("2150人")));
         assert!(findings[0].message.contains("2023年培训人数"));
     }
 
