@@ -104,6 +104,10 @@ pub struct Tolerances {
     /// the file to count as that unit's materials.
     #[serde(default = "default_unit_match_min_similarity")]
     pub unit_match_min_similarity: f64,
+    /// Whether FORM_VERSION_MISMATCH compares the checked 品牌范围/品牌类型 boxes of the
+    /// scan: off while reading tick marks by OCR misreads clean forms.
+    #[serde(default)]
+    pub compare_scanned_checkboxes: bool,
 }
 
 fn default_max_row_findings() -> usize {

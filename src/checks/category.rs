@@ -5,22 +5,24 @@
 //! — a brand is of one scope and one type; thresholds depend on the type. The options are
 //! `[form].scopes` / `[form].types`.
 //!
-//! The form judged is the editable one, else the scan when OCR found its boxes at all. A
-//! form with no such row is `MISSING_FORM_FIELD` (`form_fields.rs`), not this.
+//! The form judged is the editable one. Ticks on a scan are read by OCR and misread too
+//! often to reject a dossier on; a dossier with only the scan is already rejected for
+//! lacking the editable version (MISSING_EDITABLE_VERSION). A form with no such row is
+//! `MISSING_FORM_FIELD` (`form_fields.rs`), not this.
 
-use crate::extract::{Checkbox, FormData, FormVersion};
+use crate::extract::{Checkbox, FormData};
 use crate::report::{Code, Finding, Location};
 
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
-    let Some(form) = ctx.extracted.form() else { return Vec::new() };
+    let Some(form) = ctx.extracted.form_editable.as_ref() else { return Vec::new() };
     let mut findings = Vec::new();
     for (what, boxes, options) in [
         ("品牌范围", &form.scopes, &ctx.config.rules.form.scopes),
         ("品牌类型", &form.types, &ctx.config.rules.form.types),
     ] {
-        if boxes.is_empty() || (form.version == FormVersion::Scanned && !boxes.iter().any(|b| b.checked)) {
+        if boxes.is_empty() {
             continue;
         }
         let checked: Vec<&Checkbox> = boxes.iter().filter(|b| b.checked && options.contains(&b.label)).collect();
@@ -34,7 +36,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
 fn finding(form: &FormData, what: &str, checked: &[&Checkbox], options: &[String]) -> Finding {
     let labels: Vec<&str> = checked.iter().map(|b| b.label.as_str()).collect();
     let found = if labels.is_empty() { "未勾选任何一项".to_string() } else { format!("勾选了{}项：{}", labels.len(), labels.join("、")) };
-    let location = checked.get(1).or(checked.first()).map_or_else(|| Location::file(&form.path), |b| b.location.clone());
+    let location = checked.get(1).or(checked.first()).map_or_else(|| Location::file(&form.path), |b| super::common::in_file(&b.location, &form.path));
     Finding::new(
         Code::CategoryInvalid,
         format!("申报表“{}”的“{what}”应在（{}）中勾选且只勾选一项，实际{found}", form.path, options.join("、")),
@@ -84,16 +86,12 @@ mod tests {
     }
 
     #[test]
-    fn scan_with_no_box_seen_is_not_judged() {
+    fn ticks_read_from_a_scan_are_not_judged() {
         let mut kit = Kit::clean();
         kit.extracted.form_editable = None;
         for b in kit.scan_mut().types.iter_mut() {
-            b.checked = false;
-        }
-        assert!(kit.run(run).is_empty());
-        for b in kit.scan_mut().types.iter_mut() {
             b.checked = true;
         }
-        assert_eq!(codes(&kit.run(run)), ["CATEGORY_INVALID"]);
+        assert!(kit.run(run).is_empty());
     }
 }

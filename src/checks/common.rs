@@ -20,6 +20,16 @@ pub fn cell_location(table: &PersonTable, record: &PersonRecord, field: &str) ->
     location
 }
 
+/// A location read from a document (a form field, a checkbox), with the document's path
+/// filled in when the reader left it out: every finding about one file names the file.
+pub fn in_file(location: &Location, path: &str) -> Location {
+    let mut location = location.clone();
+    if location.path.is_none() {
+        location.path = Some(path.to_string());
+    }
+    location
+}
+
 /// The table itself (path and sheet).
 pub fn table_location(table: &PersonTable) -> Location {
     Location { path: Some(table.path.clone()), sheet: table.sheet.clone(), ..Location::default() }
@@ -94,6 +104,59 @@ pub fn similarity(a: &str, b: &str) -> f64 {
         std::mem::swap(&mut previous, &mut current);
     }
     1.0 - previous[b.len()] as f64 / longest as f64
+}
+
+/// How much of `typed` an OCR reading of it contains, in order (longest common
+/// subsequence / length of `typed`): OCR adds noise characters and doubles strokes
+/// ("家家政政服务服务员员") but a changed name loses characters of the typed one. A reading
+/// more than twice as long proves nothing and scores by [`similarity`] instead.
+pub fn ocr_similarity(typed: &str, read: &str) -> f64 {
+    let a: Vec<char> = typed.chars().collect();
+    let b: Vec<char> = read.chars().collect();
+    if a.is_empty() || b.len() > 2 * a.len() + 4 {
+        return similarity(typed, read);
+    }
+    let mut previous = vec![0usize; b.len() + 1];
+    let mut current = vec![0usize; b.len() + 1];
+    for ca in &a {
+        for (j, cb) in b.iter().enumerate() {
+            current[j + 1] = if ca == cb { previous[j] + 1 } else { previous[j + 1].max(current[j]) };
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let covered = previous[b.len()] as f64 / a.len() as f64;
+    covered.max(similarity(typed, read))
+}
+
+/// How well `needle` appears anywhere in `haystack`: 1 − (fewest edits turning `needle`
+/// into some run of `haystack`) / its length (approximate substring search).
+pub fn best_substring_similarity(needle: &str, haystack: &str) -> f64 {
+    let n: Vec<char> = needle.chars().collect();
+    let h: Vec<char> = haystack.chars().collect();
+    if n.is_empty() {
+        return 1.0;
+    }
+    // Row i: fewest edits matching n[..i] against a run of h ending at j (any start: row 0 is 0).
+    let mut previous = vec![0usize; h.len() + 1];
+    let mut current = vec![0usize; h.len() + 1];
+    for (i, cn) in n.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, ch) in h.iter().enumerate() {
+            current[j + 1] = (previous[j] + usize::from(cn != ch)).min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let best = previous.iter().copied().min().unwrap_or(n.len());
+    1.0 - best as f64 / n.len() as f64
+}
+
+/// Whether a figure read by OCR differs from the typed one in exactly one digit (same
+/// number of digits): 61.5 read as 91.5. Such a difference is more likely a misread than a
+/// contradiction; a changed figure (2150 → 2330) differs in more than one digit.
+pub fn one_digit_apart(a: f64, b: f64, is_rate: bool) -> bool {
+    let digits = |v: f64| if is_rate { format!("{}", (v * 1000.0).round() as i64) } else { format!("{}", v.round() as i64) };
+    let (a, b) = (digits(a), digits(b));
+    a.len() == b.len() && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() == 1
 }
 
 /// Length in characters of the longest run of `needle` found somewhere in `haystack`.
@@ -189,6 +252,33 @@ mod tests {
         assert!(similarity("沈阳巧嫂", "大连月嫂") < 0.8);
         assert_eq!(similarity("沈阳巧嫂", "沈阳金嫂"), 0.75);
         assert_eq!(similarity("", ""), 1.0);
+    }
+
+    #[test]
+    fn ocr_similarity_forgives_added_noise_not_lost_characters() {
+        assert_eq!(ocr_similarity("家政服务员、养老护理员", "家家政政服务服务员员、养攻老护理员"), 1.0);
+        assert_eq!(ocr_similarity("沈阳巧嫂", "沈阳金嫂"), 0.75);
+        assert!(ocr_similarity("沈阳市巧嫂家政服务有限公司", "大连市海韵家政服务有限公司") < 0.8);
+        assert!(ocr_similarity("巧嫂", "巧一二三四五六七八九十嫂") < 0.8, "a reading far longer proves nothing");
+    }
+
+    #[test]
+    fn approximate_substring() {
+        assert_eq!(best_substring_similarity("沈阳厨师", "品牌名称沈阳司师品牌范围……“沈阳厨师”培训品牌依托"), 1.0);
+        assert_eq!(best_substring_similarity("中式烹调师", "工种中式豪调师、中式面点师"), 0.8);
+        assert!(best_substring_similarity("沈阳巧嫂", "品牌名称大连月嫂") < 0.8);
+        assert_eq!(best_substring_similarity("", "x"), 1.0);
+        assert_eq!(best_substring_similarity("ab", ""), 0.0);
+    }
+
+    #[test]
+    fn one_digit_misreads() {
+        assert!(one_digit_apart(0.615, 0.915, true));
+        assert!(one_digit_apart(2150.0, 2750.0, false));
+        assert!(!one_digit_apart(2150.0, 2330.0, false), "+180");
+        assert!(!one_digit_apart(1574.0, 1617.0, false), "+43");
+        assert!(!one_digit_apart(950.0, 1130.0, false), "lengths differ");
+        assert!(!one_digit_apart(0.862, 0.862, true));
     }
 
     #[test]

@@ -15,20 +15,19 @@ use crate::report::{Code, Finding, Location};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
+    if ctx.nothing_unpacked() {
+        return Vec::new();
+    }
     let mut findings = Vec::new();
     for item in &ctx.config.rules.catalogue {
         let Some(kind) = DocKind::parse(&item.kind) else { continue };
         match kind {
-            DocKind::RecommendationReport if item.required => {
-                if ctx.extracted.files_of(kind).next().is_none() {
-                    findings.push(missing(Code::MissingRecommendationReport, item));
-                }
+            DocKind::RecommendationReport if item.required && ctx.extracted.files_of(kind).next().is_none() => {
+                findings.push(missing(Code::MissingRecommendationReport, item));
             }
             DocKind::ApplicationForm => findings.extend(form_versions(ctx, item)),
-            DocKind::OtherEvidence => {
-                if ctx.extracted.files_of(kind).next().is_none() {
-                    findings.push(missing(Code::MissingOtherEvidence, item));
-                }
+            DocKind::OtherEvidence if ctx.extracted.files_of(kind).next().is_none() => {
+                findings.push(missing(Code::MissingOtherEvidence, item));
             }
             _ => {}
         }
@@ -37,7 +36,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
 }
 
 fn missing(code: Code, item: &CatalogueItem) -> Finding {
-    let need = if item.required { "应提交" } else { "可提交（非必需）" };
+    let need = if item.required { "为必备材料" } else { "为可选材料" };
     Finding::new(
         code,
         format!("申报材料中未找到“{}”（附件2第{}项，{need}）。依据：{}", item.title, item.item, item.clause),
@@ -138,6 +137,13 @@ mod tests {
         kit.extracted.form_scanned = None;
         kit.extracted.files.push(file("2.申报表.jpg", Format::Jpeg, DocKind::ApplicationForm));
         assert!(kit.run(run).is_empty());
+    }
+
+    #[test]
+    fn an_archive_that_yielded_nothing_is_not_listed_item_by_item() {
+        assert!(Kit::empty().run(run).is_empty());
+        assert!(Kit::empty().run(crate::checks::coverage::run).is_empty());
+        assert!(Kit::empty().run(crate::checks::unit_materials::run).is_empty());
     }
 
     #[test]

@@ -16,6 +16,9 @@ use crate::report::{Code, Finding, Location};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
+    if ctx.nothing_unpacked() {
+        return Vec::new();
+    }
     let x = ctx.extracted;
     let mut findings = Vec::new();
     for &year in &ctx.config.rules.round.years {

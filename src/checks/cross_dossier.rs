@@ -26,6 +26,9 @@ pub struct DossierDigest {
     /// Year → hashed person key → where the person is first listed (path, sheet, row).
     #[serde(default)]
     pub person_rows: BTreeMap<i32, BTreeMap<String, Location>>,
+    /// Path of the form the type and city were read from (where CITY_DUPLICATE_TYPE points).
+    #[serde(default)]
+    pub form_path: Option<String>,
 }
 
 /// The digest of one verified dossier.
@@ -36,9 +39,11 @@ pub fn digest(dossier_sha256: &str, extracted: &crate::extract::Extracted, confi
         [one] => Some(one.to_string()),
         _ => None,
     });
+    // The applicant (市局) names the city; else the brand name does (大连月嫂).
     let city = form
-        .and_then(|f| f.applicant.as_ref().or(f.brand_name.as_ref()))
-        .and_then(|field| config.rules.city_named_in(&field.text))
+        .and_then(|f| {
+            [f.applicant.as_ref(), f.brand_name.as_ref()].into_iter().flatten().find_map(|field| config.rules.city_named_in(&field.text))
+        })
         .map(|c| c.name.clone());
     let mut persons_by_year: BTreeMap<i32, BTreeSet<String>> = BTreeMap::new();
     let mut person_rows: BTreeMap<i32, BTreeMap<String, Location>> = BTreeMap::new();
@@ -47,6 +52,13 @@ pub fn digest(dossier_sha256: &str, extracted: &crate::extract::Extracted, confi
         let set = persons_by_year.entry(year).or_default();
         let rows = person_rows.entry(year).or_default();
         for record in &table.records {
+            // Across dossiers a bare name is no identity (two 张伟 in two cities): only an ID
+            // number, or a name with a phone, says who someone is.
+            let by_id = matches!(&record.id, Some(crate::extract::IdCell::Text(id)) if !id.trim().is_empty());
+            let has_phone = record.phone.as_deref().is_some_and(|p| !p.trim().is_empty());
+            if !by_id && !has_phone {
+                continue;
+            }
             let key = crate::intake::sha256_hex(person_key(record).as_bytes());
             rows.entry(key.clone()).or_insert_with(|| super::common::row_location(table, record));
             set.insert(key);
@@ -59,6 +71,7 @@ pub fn digest(dossier_sha256: &str, extracted: &crate::extract::Extracted, confi
         brand_name: form.and_then(|f| f.brand_name.as_ref()).map(|f| f.text.clone()),
         persons_by_year,
         person_rows,
+        form_path: form.map(|f| f.path.clone()),
     }
 }
 
@@ -106,7 +119,7 @@ fn city_duplicate_type(digests: &[DossierDigest]) -> Vec<(String, Finding)> {
                         label(d),
                         others.join("、")
                     ),
-                    Location::default(),
+                    d.form_path.as_ref().map_or_else(Location::default, Location::file),
                 )
                 .expected("同一城市推荐的品牌类型各不相同")
                 .actual(format!("{}个“{brand_type}”品牌", group.len())),
@@ -198,6 +211,7 @@ mod tests {
         assert_eq!(findings.len(), 2);
         assert!(findings.iter().all(|(_, f)| f.code == Code::CityDuplicateType));
         assert!(findings[0].1.message.contains("沈阳市本批次推荐了2个“行政区域”类型"));
+        assert_eq!(findings[0].1.location.path.as_deref(), Some(FORM_DOCX), "points at the form that states the type");
         let mut c = b.clone();
         c.brand_type = Some("行业".into());
         assert!(check_batch(&[a, c], &kit.config).is_empty(), "different types are what the notice asks");
@@ -226,6 +240,25 @@ mod tests {
             assert!(f.message.contains("2023年") && f.message.contains("有2人"), "{dossier}: {}", f.message);
             assert_eq!(f.location.path.as_deref(), Some(roster_path(2023).as_str()));
         }
+    }
+
+    #[test]
+    fn persons_known_only_by_name_are_not_matched_across_dossiers() {
+        let mut kit = Kit::clean();
+        for r in kit.extracted.tables.iter_mut().flat_map(|t| t.records.iter_mut()) {
+            r.id = None;
+            r.phone = None;
+        }
+        let mut other = Kit::clean();
+        for b in other.form_mut().types.iter_mut() {
+            b.checked = b.label == "行业";
+        }
+        for r in other.extracted.tables.iter_mut().flat_map(|t| t.records.iter_mut()) {
+            r.id = None;
+            r.phone = None;
+        }
+        assert!(digest_of(&kit, "a").persons_by_year.is_empty() || digest_of(&kit, "a").persons_by_year.values().all(|s| s.is_empty()));
+        assert!(check_batch(&[digest_of(&kit, "沈阳巧嫂"), digest_of(&other, "沈阳家政员")], &kit.config).is_empty());
     }
 
     #[test]

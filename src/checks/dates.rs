@@ -12,7 +12,7 @@
 //! A tracking row of a person a roster lists is checked for its employment date only:
 //! the training dates are the roster's, reported there.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -45,7 +45,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
                 (Some(end), _) => Some(end),
                 (None, Some(_)) => {
                     let ends = roster_ends.get_or_insert_with(|| {
-                        let mut ends = HashMap::new();
+                        let mut ends = HashMap::default();
                         for r in rosters() {
                             if let Some(end) = r.training_end {
                                 let slot = ends.entry(person_key(r)).or_insert(end);

@@ -6,7 +6,9 @@
 //! upper-cased without spaces; an ID stored as a number has lost digits and could match
 //! another person's, so it is not compared (`INVALID_ID_NUMBER` reports it).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use crate::domain::mask;
 use crate::extract::{PersonRecord, PersonTable, TableKind};
@@ -16,12 +18,6 @@ use super::common::{cell_location, row_location, RowFindings};
 use super::population::{key, Key};
 use super::CheckContext;
 
-fn id_text<'a>(key: &'a Key) -> &'a str {
-    match key {
-        Key::Id(id) => id,
-        Key::Other(other) => other,
-    }
-}
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     let mut by_year: BTreeMap<Option<i32>, Vec<&PersonTable>> = BTreeMap::new();
@@ -30,11 +26,14 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     }
     let mut out = RowFindings::new(Code::DuplicatePerson, ctx.config.settings.tolerances.max_row_findings, "身份证号重复");
     for (year, tables) in by_year {
-        let mut first: HashMap<Key, (&PersonTable, &PersonRecord)> = HashMap::new();
+        let mut first: HashMap<Key, (&PersonTable, &PersonRecord)> = HashMap::default();
         for table in tables {
             for record in &table.records {
                 // Only ID numbers: two rows without one are not known to be one person.
-                let key @ Key::Id(_) = key(record) else { continue };
+                let key = key(record);
+                if matches!(key, Key::Other(_)) {
+                    continue;
+                }
                 match first.get(&key) {
                     None => {
                         first.insert(key, (table, record));
@@ -48,7 +47,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
                                 Code::DuplicatePerson,
                                 format!(
                                     "身份证号{}在{year_label}培训人员名单中重复出现：首次见于{}（{}），又见于{}（{}）",
-                                    mask::id(id_text(&key)),
+                                    key.id_text().map(|id| mask::id(&id)).unwrap_or_default(),
                                     row_location(first_table, first_record).describe_zh(),
                                     first_record.name.as_deref().unwrap_or("未填姓名"),
                                     row_location(table, record).describe_zh(),

@@ -7,19 +7,21 @@
 //! `employment_window_days` (企业, 四(三): "本企业职工培训后2年内稳定就业率").
 //!
 //! The tracking table is joined to the year's rosters by person (ID number, else name +
-//! phone); the denominator is the year's distinct trainees. A tracking row without an
+//! phone); a tracking row whose ID is not in the roster (lost digits or a typo on one side)
+//! is joined by name and phone, else by a name only one trainee has. The denominator is
+//! the year's distinct trainees. A tracking row without an
 //! employment date counts as employed when it says so: its window cannot be checked.
 //! A roster that carries the employment columns itself is its own tracking table.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use chrono::{Duration, NaiveDate};
 
-use crate::extract::{PersonRecord, TableKind};
-use crate::report::{Code, Finding};
+use crate::extract::{PersonRecord, PersonTable, TableKind};
+use crate::report::{Code, Finding, Location};
 
 use super::common::{beyond, percent, rate_of};
-use super::population::{key, Key, Population};
+use super::population::{key, Aliases, Key, Population};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
@@ -31,54 +33,25 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         let figure = form.year(year).and_then(|y| y.employment_rate.as_ref());
         let Some(reported) = rate_of(figure) else { continue };
         let population = Population::of(ctx.extracted, year);
-
-        // Tracking rows of the year: its tracking tables (or tables of no stated year),
-        // and roster rows that carry employment columns.
-        let tracking_tables: Vec<_> = ctx
-            .extracted
-            .tables
-            .iter()
-            .filter(|t| t.kind == TableKind::EmploymentTracking && (t.year == Some(year) || t.year.is_none()))
-            .collect();
-        let mut outcome: HashMap<Key, bool> = HashMap::new();
-        let rows = tracking_tables
-            .iter()
-            .flat_map(|t| &t.records)
-            .chain(population.tables.iter().flat_map(|t| &t.records))
-            .filter(|r| r.employed.is_some());
-        let mut stated = 0usize;
-        for record in rows {
-            let person = key(record);
-            let end = population.persons.get(&person).and_then(|p| p.training_end).or(record.training_end);
-            let in_time = employed_in_time(record, end, window);
-            stated += 1;
-            let entry = outcome.entry(person).or_insert(false);
-            *entry |= in_time;
-        }
-        if stated == 0 {
-            continue;
-        }
-        let (employed, total) = if population.persons.is_empty() {
-            (outcome.values().filter(|e| **e).count(), outcome.len())
-        } else {
-            let employed = population.persons.keys().filter(|k| outcome.get(*k).copied().unwrap_or(false)).count();
-            (employed, population.persons.len())
-        };
-        let computed = employed as f64 / total as f64;
+        let Some(evidence) = employed_share(ctx, &population, window) else { continue };
+        let computed = evidence.employed as f64 / evidence.total as f64;
         if beyond(reported, computed, tolerance) {
-            let location = match tracking_tables.as_slice() {
+            let tracking = &evidence.tracking_tables;
+            let location = match tracking.as_slice() {
                 [one] if one.year == Some(year) => super::common::table_location(one),
-                _ => population.location(figure.map(|f| &f.location)),
+                _ => figure.map_or_else(|| Location::file(&form.path), |f| super::common::in_file(&f.location, &form.path)),
             };
-            let source: Vec<String> = tracking_tables.iter().map(|t| super::common::table_label(t)).collect();
+            let source: Vec<String> = tracking.iter().map(|t| super::common::table_label(t)).collect();
             findings.push(
                 Finding::new(
                     Code::EmploymentRateMismatch,
                     format!(
-                        "{year}年申报培训后就业率为{}（申报表“{}”），按就业跟踪情况表（{}）与培训人员名单核对，培训结束后{window}天内就业创业{employed}人，占培训人员{total}人的{}，相差超过±{}个百分点",
+                        "{year}年申报培训后就业率为{}（申报表“{}”），按就业跟踪情况表（{}）与培训人员名单核对，培训结束后{window}天内就业创业{}人，占培训人员{}人的{}，相差超过±{}个百分点",
                         percent(reported),
                         form.path,
                         if source.is_empty() { "名单中的就业情况".to_string() } else { source.join("、") },
+                        evidence.employed,
+                        evidence.total,
                         percent(computed),
                         tolerance * 100.0
                     ),
@@ -90,6 +63,58 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// What the tracking tables say of one year's trainees.
+pub struct Employed<'a> {
+    pub employed: usize,
+    pub total: usize,
+    pub tracking_tables: Vec<&'a PersonTable>,
+}
+
+/// The year's trainees employed within `window` days of their training end, from the
+/// tracking tables (of the year, or of no stated year) and roster rows with employment
+/// columns; `None` when no row states employment at all.
+pub fn employed_share<'a>(ctx: &CheckContext<'a>, population: &Population<'a>, window: i64) -> Option<Employed<'a>> {
+    let year = population.year;
+    let tracking_tables: Vec<&PersonTable> = ctx
+        .extracted
+        .tables
+        .iter()
+        .filter(|t| t.kind == TableKind::EmploymentTracking && (t.year == Some(year) || t.year.is_none()))
+        .collect();
+    let mut outcome: HashMap<Key, bool> = HashMap::default();
+    let rows = tracking_tables
+        .iter()
+        .flat_map(|t| &t.records)
+        .chain(population.tables.iter().flat_map(|t| &t.records))
+        .filter(|r| r.employed.is_some());
+    let mut stated = 0usize;
+    let mut aliases: Option<Aliases> = None;
+    for record in rows {
+        let mut person = key(record);
+        if !population.persons.contains_key(&person) && !population.persons.is_empty() {
+            let aliases = aliases.get_or_insert_with(|| Aliases::of(population));
+            if let Some(found) = aliases.find(record) {
+                person = found.clone();
+            }
+        }
+        let end = population.persons.get(&person).and_then(|p| p.training_end).or(record.training_end);
+        let in_time = employed_in_time(record, end, window);
+        stated += 1;
+        let entry = outcome.entry(person).or_insert(false);
+        *entry |= in_time;
+    }
+    if stated == 0 {
+        return None;
+    }
+    let (employed, total) = if population.persons.is_empty() {
+        (outcome.values().filter(|e| **e).count(), outcome.len())
+    } else {
+        let employed = population.persons.keys().filter(|k| outcome.get(*k).copied().unwrap_or(false)).count();
+        (employed, population.persons.len())
+    };
+    Some(Employed { employed, total, tracking_tables })
 }
 
 /// The window of the form's brand type, else the default one.
@@ -181,6 +206,19 @@ mod tests {
             }
         }
         assert!(kit.run(run).is_empty());
+    }
+
+    #[test]
+    fn tracking_joins_by_name_when_the_rosters_id_lost_its_digits() {
+        let mut kit = Kit::clean();
+        for r in kit.table_mut(TableKind::TrainingRoster, 2022).records.iter_mut() {
+            r.id = Some(crate::extract::IdCell::NumberLostDigits("210102199001011000".into()));
+        }
+        assert!(kit.run(run).is_empty(), "joined by name and phone");
+        for r in kit.table_mut(TableKind::EmploymentTracking, 2022).records.iter_mut() {
+            r.phone = None;
+        }
+        assert!(kit.run(run).is_empty(), "joined by unique name");
     }
 
     #[test]

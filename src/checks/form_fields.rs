@@ -5,19 +5,19 @@
 //! 附件1 辽宁省职业技能培训品牌申报表 (its rows, as printed); 附件2 二: "辽宁省职业技能培训品牌
 //! 申报表（附件1）". Field names in messages are the form's own labels (`[form.labels]`).
 //!
-//! The form read is the editable one, else the scan. 品牌范围 / 品牌类型 are blank here only
-//! when the form has no such row at all; a row with no box (or two) checked is
+//! The form read is the editable one: OCR not finding a field on a scan does not prove the
+//! paper blank, and a dossier with only the scan is already rejected for lacking the
+//! editable version. 品牌范围 / 品牌类型 are blank here only when the form has no such row at all; a row with no box (or two) checked is
 //! `CATEGORY_INVALID` (`category.rs`). A figure written in words that did not parse
 //! ("八成") is filled, not blank.
 
-use crate::extract::FormVersion;
 use crate::report::{Code, Finding, Location};
 
-use super::common::is_blank;
+use super::common::{in_file, is_blank};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
-    let Some(form) = ctx.extracted.form() else { return Vec::new() };
+    let Some(form) = ctx.extracted.form_editable.as_ref() else { return Vec::new() };
     let label = |key: &str, fallback: &str| {
         ctx.config.rules.form.labels.get(key).and_then(|words| words.first()).cloned().unwrap_or_else(|| fallback.to_string())
     };
@@ -36,19 +36,16 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     let whole = || Location::file(&form.path);
 
     if form.brand_name.as_ref().is_none_or(|f| f.text.trim().is_empty()) {
-        blank(label("brand_name", "品牌名称"), form.brand_name.as_ref().map_or_else(whole, |f| f.location.clone()));
+        blank(label("brand_name", "品牌名称"), form.brand_name.as_ref().map_or_else(whole, |f| in_file(&f.location, &form.path)));
     }
-    // A scan whose boxes OCR could not find says nothing about the paper form.
-    if form.version == FormVersion::Editable || !form.scopes.is_empty() || !form.types.is_empty() {
-        if form.scopes.is_empty() {
-            blank(label("scope", "品牌范围"), whole());
-        }
-        if form.types.is_empty() {
-            blank(label("type", "品牌类型"), whole());
-        }
+    if form.scopes.is_empty() {
+        blank(label("scope", "品牌范围"), whole());
+    }
+    if form.types.is_empty() {
+        blank(label("type", "品牌类型"), whole());
     }
     if form.occupations.iter().all(|f| f.text.trim().is_empty()) {
-        blank(label("occupations", "品牌行业或职业(工种)"), form.occupations.first().map_or_else(whole, |f| f.location.clone()));
+        blank(label("occupations", "品牌行业或职业(工种)"), form.occupations.first().map_or_else(whole, |f| in_file(&f.location, &form.path)));
     }
     if form.units.iter().all(|f| f.text.trim().is_empty()) {
         blank(label("units", "依托单位"), whole());
@@ -57,7 +54,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         for (key, fallback, pick) in figures() {
             let figure = form.year(year).and_then(|y| pick(y).as_ref());
             if is_blank(figure) {
-                let location = figure.map_or_else(whole, |f| f.location.clone());
+                let location = figure.map_or_else(whole, |f| in_file(&f.location, &form.path));
                 blank(format!("{year}年{}", label(key, fallback)), location);
             }
         }
@@ -127,13 +124,13 @@ mod tests {
     }
 
     #[test]
-    fn missing_type_row_on_the_editable_form_but_not_on_a_blind_scan() {
+    fn missing_type_row_on_the_editable_form_but_not_on_a_scan() {
         let mut kit = Kit::clean();
         kit.form_mut().types.clear();
         assert_eq!(codes(&kit.run(run)), ["MISSING_FORM_FIELD"]);
         kit.extracted.form_editable = None;
         kit.scan_mut().types.clear();
-        kit.scan_mut().scopes.clear();
-        assert!(kit.run(run).is_empty());
+        kit.scan_mut().brand_name = None;
+        assert!(kit.run(run).is_empty(), "OCR not finding a field does not prove it blank");
     }
 }

@@ -56,6 +56,15 @@ pub struct Check {
     pub run: fn(&CheckContext) -> Vec<Finding>,
 }
 
+impl CheckContext<'_> {
+    /// Whether the dossier yielded no file at all (the archive was unreadable or unsafe:
+    /// intake's ARCHIVE_* finding says so). Completeness checks then have nothing to
+    /// judge and stay silent rather than list every item as missing.
+    pub fn nothing_unpacked(&self) -> bool {
+        self.extracted.files.is_empty()
+    }
+}
+
 /// Runs every registered check.
 pub fn run_all(ctx: &CheckContext) -> Vec<Finding> {
     let mut findings = Vec::new();

@@ -42,16 +42,17 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     if !trade {
         missing.push("行业或职业（工种）");
     }
+    let location = super::common::in_file(&field.location, &form.path);
     vec![Finding::new(
         Code::NamingRule,
         format!(
             "品牌名称“{}”（{}）未体现{}，不符合命名规则。依据：{}",
             field.text,
-            field.location.describe_zh(),
+            location.describe_zh(),
             missing.join("和"),
             naming.clause
         ),
-        field.location.clone(),
+        location.clone(),
     )
     .expected("行政区域名（企业名、院校名）+行业或职业（工种），如XX市XX师")
     .actual(&field.text)]

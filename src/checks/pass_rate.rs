@@ -38,7 +38,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
                         percent(computed),
                         tolerance * 100.0
                     ),
-                    population.location(figure.map(|f| &f.location)),
+                    population.location(figure.map(|f| super::common::in_file(&f.location, &form.path)).as_ref()),
                 )
                 .expected(percent(reported))
                 .actual(percent(computed)),

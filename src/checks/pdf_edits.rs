@@ -1,5 +1,6 @@
 //! PDFs that were edited after they were made (`PDF_EDITED_AFTER_CREATION`): incremental
-//! updates (more than one xref section, or more than one `%%EOF`), a ModDate later than
+//! updates (more than one xref section, or more than one `%%EOF`; two each for a
+//! linearized file, which is written that way), a ModDate later than
 //! the CreationDate by more than `tolerances.pdf_modified_slack_days`, a last writer
 //! (Producer / Creator) that is an editing tool of `[pdf].editing_producers`, or XMP
 //! history entries naming such a tool. The finding says which of these fired.
@@ -23,7 +24,9 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     for file in &ctx.extracted.files {
         let Some(pdf) = &file.metadata.pdf else { continue };
         let mut reasons = Vec::new();
-        if pdf.xref_sections > 1 || pdf.eof_markers > 1 {
+        // A linearized file is written with a first-page section: two of each, unedited.
+        let written_once = if pdf.linearized { 2 } else { 1 };
+        if pdf.xref_sections > written_once || pdf.eof_markers > written_once {
             reasons.push(format!("文件含增量更新（交叉引用表{}个、%%EOF结束标记{}个，原始文件各1个）", pdf.xref_sections, pdf.eof_markers));
         }
         if let (Some(created), Some(modified)) = (pdf.creation_date, pdf.mod_date) {
@@ -99,6 +102,12 @@ mod tests {
         assert_eq!(codes(&findings), ["PDF_EDITED_AFTER_CREATION"]);
         assert!(findings[0].message.contains("增量更新"));
         assert_eq!(findings[0].location.path.as_deref(), Some("1.推荐报告.pdf"));
+    }
+
+    #[test]
+    fn a_linearized_file_has_two_sections_without_an_edit() {
+        assert!(with_pdf(PdfMetadata { xref_sections: 2, eof_markers: 2, linearized: true, ..scanner_pdf() }).is_empty());
+        assert_eq!(codes(&with_pdf(PdfMetadata { xref_sections: 3, eof_markers: 3, linearized: true, ..scanner_pdf() })), ["PDF_EDITED_AFTER_CREATION"]);
     }
 
     #[test]

@@ -103,3 +103,53 @@ mod tests {
         assert_eq!(codes(&findings), ["BELOW_MIN_TRAINEES", "BELOW_MIN_TRAINEES"]);
     }
 }
+/// Every message a reviewer reads for one dossier that breaks many rules at once, as a
+/// reviewed snapshot (`snapshots/`): wording, masking and locations in one place.
+#[cfg(test)]
+mod messages {
+    use super::*;
+    use crate::checks::testkit::*;
+    use crate::extract::{IdCell, PersonRecord, TableKind};
+
+    #[test]
+    fn messages_of_a_dossier_with_many_defects() {
+        let mut kit = Kit::clean();
+        kit.form_mut().brand_name.as_mut().unwrap().text = "幸福万家".into();
+        kit.scan_mut().years[0].trainees.as_mut().unwrap().value = Some(53.0);
+        kit.form_mut().years[1].pass_rate.as_mut().unwrap().value = Some(0.95);
+        kit.form_mut().years[1].employment_rate.as_mut().unwrap().value = Some(0.7);
+        for b in kit.form_mut().types.iter_mut() {
+            b.checked = b.label == "行政区域" || b.label == "行业";
+        }
+        kit.extracted.files.retain(|f| f.kind != crate::intake::DocKind::OtherEvidence);
+        let table = kit.table_mut(TableKind::TrainingRoster, 2022);
+        for (field, column) in [("id_number", "C"), ("gender", "D"), ("phone", "E"), ("training_end", "G")] {
+            table.columns.insert(field.into(), column.into());
+        }
+        for r in table.records.iter_mut() {
+            r.phone = Some("13800000000".into());
+        }
+        table.records[0].id = Some(IdCell::Text("210102199001011233".into()));
+        table.records[2].id = Some(IdCell::NumberLostDigits("210102199001011000".into()));
+        table.records[1].training_end = Some(day(2021, 1, 1));
+        table.records[3].gender = Some("男".into());
+        table.records[5].id = Some(IdCell::Text(with_check("21010219450101002")));
+        let again = table.records[4].clone();
+        table.records.push(PersonRecord { row: 30, ..again });
+        let lines: Vec<String> = run_all(&kit.ctx())
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} [{}] {}\n    at: {}\n    expected: {} / actual: {}",
+                    f.code,
+                    f.severity.as_str(),
+                    f.message,
+                    f.location.describe_zh(),
+                    f.expected.as_deref().unwrap_or("-"),
+                    f.actual.as_deref().unwrap_or("-")
+                )
+            })
+            .collect();
+        insta::assert_snapshot!(lines.join("\n"));
+    }
+}

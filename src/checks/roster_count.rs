@@ -32,7 +32,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
                         form.path,
                         population.tables_zh()
                     ),
-                    population.location(figure.map(|f| &f.location)),
+                    population.location(figure.map(|f| super::common::in_file(&f.location, &form.path)).as_ref()),
                 )
                 .expected(reported)
                 .actual(counted),

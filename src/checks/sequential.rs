@@ -18,7 +18,7 @@ use super::CheckContext;
 struct Kind {
     field: &'static str,
     label: &'static str,
-    value: fn(&PersonRecord) -> Option<(String, i128)>,
+    value: fn(&PersonRecord) -> Option<(&str, i128)>,
     mask: fn(&str) -> String,
 }
 
@@ -42,8 +42,8 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
 }
 
 /// Runs as (first index, last index, step) over the table's records.
-fn runs(table: &PersonTable, value: fn(&PersonRecord) -> Option<(String, i128)>, min_run: usize) -> Vec<(usize, usize, i128)> {
-    let values: Vec<Option<(String, i128)>> = table.records.iter().map(value).collect();
+fn runs(table: &PersonTable, value: fn(&PersonRecord) -> Option<(&str, i128)>, min_run: usize) -> Vec<(usize, usize, i128)> {
+    let values: Vec<Option<(&str, i128)>> = table.records.iter().map(value).collect();
     let mut found = Vec::new();
     let mut start = 0;
     let mut step: Option<i128> = None;
@@ -108,28 +108,30 @@ fn finding(table: &PersonTable, kind: &Kind, start: usize, end: usize, step: i12
     .actual(format!("连续{count}个，步长{step}"))
 }
 
-fn id_value(record: &PersonRecord) -> Option<(String, i128)> {
+fn id_value(record: &PersonRecord) -> Option<(&str, i128)> {
     let Some(IdCell::Text(text)) = &record.id else { return None };
-    let digits: String = text.trim().chars().take(17).collect();
-    (digits.len() == 17 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.parse().ok().map(|n| (String::new(), n)))?
+    let body = text.trim().as_bytes().get(..17)?;
+    body.iter().all(u8::is_ascii_digit).then(|| ("", fold_digits(body.iter().copied())))
 }
 
-fn phone_value(record: &PersonRecord) -> Option<(String, i128)> {
-    let digits: String = record.phone.as_deref()?.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() < 7 || digits.len() > 20 {
-        return None;
-    }
-    digits.parse().ok().map(|n| (String::new(), n))
+fn phone_value(record: &PersonRecord) -> Option<(&str, i128)> {
+    let digits = record.phone.as_deref()?.bytes().filter(u8::is_ascii_digit);
+    let count = digits.clone().count();
+    (7..=20).contains(&count).then(|| ("", fold_digits(digits)))
 }
 
-fn certificate_value(record: &PersonRecord) -> Option<(String, i128)> {
+fn fold_digits(digits: impl Iterator<Item = u8>) -> i128 {
+    digits.fold(0i128, |n, d| n * 10 + i128::from(d - b'0'))
+}
+
+fn certificate_value(record: &PersonRecord) -> Option<(&str, i128)> {
     let text = record.certificate.as_deref()?.trim();
     let digits_at = text.rfind(|c: char| !c.is_ascii_digit()).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
     let (prefix, digits) = text.split_at(digits_at);
     if digits.len() < 3 || digits.len() > 30 {
         return None;
     }
-    digits.parse().ok().map(|n| (prefix.to_string(), n))
+    digits.parse().ok().map(|n| (prefix, n))
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ pub fn id_of(n: u32) -> String {
     let days = (u64::from(n) * u64::from(n) * 31 + u64::from(n) * 7) % 14000;
     let birth = day(1966, 1, 1) + chrono::Duration::days(days as i64);
     let order = (u64::from(n) * 37 + u64::from(n) * u64::from(n) * 11) % 99;
-    let gender_digit = if n % 2 == 0 { 1 } else { 2 };
+    let gender_digit = if n.is_multiple_of(2) { 1 } else { 2 };
     with_check(&format!("{}{}{order:02}{gender_digit}", REGIONS[n as usize % 5], birth.format("%Y%m%d")))
 }
 
@@ -47,7 +47,7 @@ pub fn person(row: u32, n: u32, year: i32) -> PersonRecord {
         row,
         name: Some(format!("学员{n}")),
         id: Some(IdCell::Text(id_of(n))),
-        gender: Some(if n % 2 == 0 { "男" } else { "女" }.to_string()),
+        gender: Some(if n.is_multiple_of(2) { "男" } else { "女" }.to_string()),
         phone: Some(phone_of(n)),
         occupation: Some("家政服务员".into()),
         training_start: Some(day(year, 3, 1)),

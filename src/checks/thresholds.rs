@@ -5,7 +5,7 @@
 //! 四: "此外，还应具备以下条件之一：(一) 行政区域培训品牌…前 2 个自然年度培训人数沈阳、大连两市
 //! 每年不少于 2000 人、其他市每年不少于 800 人，培训合格率超过 80%…培训后（6 个月内）就业创业率
 //! 不低于 50%" and (二)–(五) likewise. Every number and its bound (不少于/不低于 → ≥, 超过/以上 →
-//! >) is the rules file's `[[eligibility]]`, quoted in its `clause`. 其他 is split by
+//! `>`) is the rules file's `[[eligibility]]`, quoted in its `clause`. 其他 is split by
 //! `subtype_keywords` found in the brand name, occupations and summary: 乡村振兴重点产业 has
 //! minimums, 非遗传统技艺 none (judged on transmission by reviewers).
 //!
@@ -153,7 +153,7 @@ fn symbol(bound: Bound) -> &'static str {
 }
 
 fn location(figure: Option<&Figure>, form: &FormData) -> Location {
-    figure.map_or_else(|| Location::file(&form.path), |f| f.location.clone())
+    figure.map_or_else(|| Location::file(&form.path), |f| super::common::in_file(&f.location, &form.path))
 }
 
 fn below(code: Code, message: String, location: Location, expected: String, actual: String) -> Finding {
@@ -167,7 +167,7 @@ fn graduate_rate(ctx: &CheckContext, form: &FormData) -> Option<(f64, Location, 
     let labels = ctx.config.rules.form.labels.get("graduate_employment_rate")?;
     if let Some(summary) = &form.summary {
         if let Some((rate, sentence)) = rate_after_label(&summary.text, labels) {
-            return Some((rate, summary.location.clone(), sentence));
+            return Some((rate, super::common::in_file(&summary.location, &form.path), sentence));
         }
     }
     for file in ctx.extracted.files.iter().filter(|f| matches!(f.kind, DocKind::RecommendationReport | DocKind::UnitMaterial)) {
@@ -187,6 +187,9 @@ const LABEL_REACH: usize = 12;
 // Only the graduates' rate needs this (it is no cell of the form); figures of the form and
 // the narratives are parsed by the extractor.
 fn rate_after_label(text: &str, labels: &[String]) -> Option<(f64, String)> {
+    // OCR puts spaces and line breaks anywhere ("毕业就\n业率 92.6 %").
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let text = text.as_str();
     for label in labels {
         for (start, _) in text.match_indices(label.as_str()) {
             let after: String = text[start + label.len()..].chars().take(LABEL_REACH + 8).collect();
@@ -200,7 +203,7 @@ fn rate_after_label(text: &str, labels: &[String]) -> Option<(f64, String)> {
             let Ok(value) = number.parse::<f64>() else { continue };
             if (0.0..=100.0).contains(&value) {
                 let sentence: String = chars[..digit_at + number.chars().count() + 1].iter().collect();
-                return Some((value / 100.0, format!("{label}{sentence}")));
+                return Some((round9(value / 100.0), format!("{label}{sentence}")));
             }
         }
     }
@@ -317,5 +320,9 @@ mod tests {
         let labels = vec!["毕业生就业率".to_string()];
         assert_eq!(rate_after_label("毕业生就业率达到了98.6%。", &labels).map(|r| r.0), Some(0.986));
         assert_eq!(rate_after_label("毕业生就业率逐年提高，2023年共500人", &labels), None);
+        // The corpus' wording, as OCR reads it: the first label is followed by a year, not a rate.
+        let labels: Vec<String> = ["毕业生就业率", "毕业就业率"].map(String::from).to_vec();
+        let text = "学院近两年毕业生就业率保持较高水平，2023届院校学生毕业就\n业率 92.6 %。";
+        assert_eq!(rate_after_label(text, &labels).map(|r| r.0), Some(0.926));
     }
 }

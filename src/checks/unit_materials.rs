@@ -4,8 +4,8 @@
 //! 附件2 三: "各依托单位培训、就业、人才培养、工作特色等情况，重点写明前 2 个自然年度工作开展
 //! 情况，列明主要数据，附培训人员名单和就业跟踪情况表等…加盖依托单位公章。"
 //!
-//! A unit's materials are the `unit_material` files whose path, text (first pages) or seal
-//! text names it. Names are compared on their distinctive part: the unit name without the
+//! A unit's materials are the `unit_material` files whose path names it, else whose seals
+//! name it, else whose first page's head (the title) names it. Names are compared on their distinctive part: the unit name without the
 //! city and without the generic words of `[matching].unit_generic_words` (有限公司, 培训学校…),
 //! found as a run of at least `tolerances.unit_match_min_similarity` of its characters —
 //! so "巧嫂家政/" names 沈阳市巧嫂家政服务有限公司, and one OCR error does not hide a unit.
@@ -18,13 +18,17 @@ use crate::report::{Code, Finding, Location};
 use super::common::{longest_common_run, normalize};
 use super::CheckContext;
 
-/// How many pages of a file are searched for a unit's name (it is on the first ones).
-const PAGES_SEARCHED: usize = 3;
+/// How much of a file's first page is its title, where a unit names itself.
+const TITLE_CHARS: usize = 300;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
+    if ctx.nothing_unpacked() {
+        return Vec::new();
+    }
     let materials: Vec<&ExtractedFile> = ctx.extracted.files_of(DocKind::UnitMaterial).collect();
     let required = ctx.config.rules.catalogue.iter().any(|item| item.kind == "unit_material" && item.required);
     let units = ctx.extracted.form().map(|form| form.units.as_slice()).unwrap_or_default();
+    let form_path = ctx.extracted.form().map(|form| form.path.as_str()).unwrap_or_default();
     let units: Vec<_> = units.iter().filter(|u| !u.text.trim().is_empty()).collect();
 
     if materials.is_empty() && required {
@@ -42,31 +46,29 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             );
         }
         for unit in units {
-            findings.push(missing(unit));
+            findings.push(missing(unit, form_path));
         }
         return findings;
     }
 
-    let haystacks: Vec<(&ExtractedFile, String)> = materials.iter().map(|f| (*f, haystack(f))).collect();
     let keys: Vec<UnitKey> = units.iter().map(|u| UnitKey::new(&u.text, ctx.config)).collect();
     let threshold = ctx.config.settings.tolerances.unit_match_min_similarity;
+    // Whose materials each file is.
+    let owners: Vec<(&ExtractedFile, Vec<usize>)> = materials.iter().map(|f| (*f, owners_of(f, &keys, threshold))).collect();
 
     let mut findings = Vec::new();
-    for (unit, key) in units.iter().zip(&keys) {
-        if !haystacks.iter().any(|(_, hay)| key.found_in(hay, threshold)) {
-            findings.push(missing(unit));
+    for (index, unit) in units.iter().enumerate() {
+        if !owners.iter().any(|(_, owners)| owners.contains(&index)) {
+            findings.push(missing(unit, form_path));
         }
     }
     if keys.is_empty() {
         return findings;
     }
     let listed: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
-    for (file, hay) in &haystacks {
+    for (file, owners) in &owners {
         // An unreadable file says nothing about whose it is: FILE_UNREADABLE covers it.
-        if file.unreadable.is_some() || file.pages.iter().all(|p| p.text.trim().is_empty()) && !has_folder(&file.path) {
-            continue;
-        }
-        if keys.iter().any(|key| key.found_in(hay, threshold)) {
+        if !owners.is_empty() || file.unreadable.is_some() || (file.pages.iter().all(|p| p.text.trim().is_empty()) && !has_folder(&file.path)) {
             continue;
         }
         let sealed_by: Vec<&str> = file.pages.iter().flat_map(|p| &p.seals).filter_map(|s| s.text.as_deref()).collect();
@@ -88,15 +90,34 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     findings
 }
 
-fn missing(unit: &crate::extract::Field) -> Finding {
+/// The units (indexes into `keys`) a file belongs to: those its path names; else those
+/// its seals name; else those the head of its first page (the title) names. The path
+/// decides first because a unit's report may well mention the other units in its text.
+fn owners_of(file: &ExtractedFile, keys: &[UnitKey], threshold: f64) -> Vec<usize> {
+    let by = |haystack: &str| -> Vec<usize> { (0..keys.len()).filter(|&i| keys[i].found_in(haystack, threshold)).collect() };
+    let from_path = by(&normalize(&file.path));
+    if !from_path.is_empty() {
+        return from_path;
+    }
+    let seals: String = file.pages.iter().flat_map(|p| &p.seals).filter_map(|s| s.text.as_deref()).collect::<Vec<_>>().join(" ");
+    let from_seals = by(&normalize(&seals));
+    if !from_seals.is_empty() {
+        return from_seals;
+    }
+    let head: String = file.pages.first().map(|p| p.text.chars().take(TITLE_CHARS).collect()).unwrap_or_default();
+    by(&normalize(&head))
+}
+
+fn missing(unit: &crate::extract::Field, form_path: &str) -> Finding {
+    let location = super::common::in_file(&unit.location, form_path);
     Finding::new(
         Code::MissingUnitMaterials,
         format!(
             "申报表所列依托单位“{}”（{}）没有自己的材料：未找到文件名、内容或印章提及该单位的依托单位材料（附件2第3项，应加盖依托单位公章）",
             unit.text,
-            unit.location.describe_zh()
+            location.describe_zh()
         ),
-        unit.location.clone(),
+        location.clone(),
     )
     .expected(format!("“{}”的依托单位材料", unit.text))
     .actual("未找到")
@@ -104,22 +125,6 @@ fn missing(unit: &crate::extract::Field) -> Finding {
 
 fn has_folder(path: &str) -> bool {
     path.contains('/')
-}
-
-/// Where a unit's name is looked for: the path, the first pages and their seals' text.
-fn haystack(file: &ExtractedFile) -> String {
-    let mut text = file.path.clone();
-    for page in file.pages.iter().take(PAGES_SEARCHED) {
-        text.push(' ');
-        text.push_str(&page.text);
-    }
-    for seal in file.pages.iter().flat_map(|p| &p.seals) {
-        if let Some(seal_text) = &seal.text {
-            text.push(' ');
-            text.push_str(seal_text);
-        }
-    }
-    normalize(&text)
 }
 
 /// A unit's name, normalised, and its distinctive part.
@@ -225,10 +230,45 @@ mod tests {
     }
 
     #[test]
+    fn a_report_mentioning_another_unit_is_still_only_its_own() {
+        let mut kit = Kit::clean();
+        second_unit(&mut kit, "沈阳市金牌职业培训学校");
+        // The listed unit's report names its partner, which submitted nothing itself.
+        let unit_report = kit.extracted.files.iter_mut().find(|f| f.kind == DocKind::UnitMaterial).unwrap();
+        unit_report.pages[0].text.push_str("，与沈阳市金牌职业培训学校联合开展培训");
+        assert_eq!(codes(&kit.run(run)), ["MISSING_UNIT_MATERIALS"]);
+    }
+
+    #[test]
+    fn seal_text_names_the_unit_of_a_scan_with_no_name() {
+        let mut kit = Kit::clean();
+        kit.extracted.files.retain(|f| f.kind != DocKind::UnitMaterial);
+        let mut scan = with_text(file("scan0005.pdf", Format::Pdf, DocKind::UnitMaterial), "培训就业情况报告");
+        scan.pages[0].seals.push(crate::seals::Seal {
+            page: 1,
+            bbox: [0, 0, 10, 10],
+            confidence: 0.9,
+            text: Some("沈阳市巧嫂家政服务有限公司".into()),
+            text_confidence: 0.9,
+            readings: Vec::new(),
+            crop_png: Vec::new(),
+            signature: Vec::new(),
+            centre: [5.0, 5.0],
+            radii: [5.0, 5.0],
+        });
+        kit.extracted.files.push(scan);
+        assert!(kit.run(run).is_empty());
+    }
+
+    #[test]
     fn generic_words_alone_do_not_match_another_unit() {
         let config = crate::config::Config::builtin().unwrap();
         let key = UnitKey::new("沈阳市金牌职业培训学校", &config);
         assert_eq!(key.core, "金牌");
         assert!(!key.found_in(&normalize("3.依托单位材料/沈阳市巧嫂职业培训学校/情况.pdf"), 0.6));
+        // defect-10 of the corpus: a unit not in the form, both "…职业(技能)培训学校" of one city.
+        let key = UnitKey::new("丹东市烹饪协会职业技能培训学校", &config);
+        assert_eq!(key.core, "烹饪");
+        assert!(!key.found_in(&normalize("丹东市丹东面点师申报材料/丹东市振兴区阳光职业技能培训学校/报告.pdf"), 0.6));
     }
 }

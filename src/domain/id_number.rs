@@ -7,7 +7,6 @@
 //! The division table is `config/data/gb2260.tsv` (its header names its sources), compiled in
 //! and loaded once into a set.
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
@@ -15,8 +14,8 @@ use chrono::{Datelike, NaiveDate};
 static DIVISIONS_TSV: &str = include_str!("../../config/data/gb2260.tsv");
 
 /// Every GB/T 2260 code the table holds, current and abolished.
-fn divisions() -> &'static HashSet<u32> {
-    static SET: OnceLock<HashSet<u32>> = OnceLock::new();
+fn divisions() -> &'static foldhash::HashSet<u32> {
+    static SET: OnceLock<foldhash::HashSet<u32>> = OnceLock::new();
     SET.get_or_init(|| {
         DIVISIONS_TSV
             .lines()
@@ -77,8 +76,9 @@ pub enum IdError {
 }
 
 /// A valid 18-character ID number (upper-case `X`) and the birth date it encodes.
+/// Held as bytes, not a `String`: rosters are parsed by the thousand.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IdNumber(String, NaiveDate);
+pub struct IdNumber([u8; 18], NaiveDate);
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
@@ -92,31 +92,32 @@ pub fn check_char(body: &[u8; 17]) -> char {
 impl IdNumber {
     /// Parses `text` (surrounding spaces ignored); the birth date must not be after `today`.
     pub fn parse(text: &str, today: NaiveDate) -> Result<IdNumber, IdError> {
-        let upper = text.trim().to_uppercase();
-        let bytes = upper.as_bytes();
-        let n = upper.chars().count();
-        if n == 15 && bytes.iter().all(u8::is_ascii_digit) {
+        let trimmed = text.trim();
+        let n = trimmed.chars().count();
+        let raw = trimmed.as_bytes();
+        if n == 15 && raw.iter().all(u8::is_ascii_digit) {
             return Err(IdError::OldFifteenDigit);
         }
         if n != 18 {
             return Err(IdError::Length(n));
         }
-        if bytes.len() != 18 || !bytes[..17].iter().all(u8::is_ascii_digit) || !(bytes[17].is_ascii_digit() || bytes[17] == b'X') {
+        if raw.len() != 18 || !raw[..17].iter().all(u8::is_ascii_digit) || !(raw[17].is_ascii_digit() || raw[17].eq_ignore_ascii_case(&b'X')) {
             return Err(IdError::Characters);
         }
-        let division = &upper[..6];
-        // Six ASCII digits always parse.
-        if !is_division(division.parse().unwrap_or(0)) {
-            return Err(IdError::Division(division.to_string()));
-        }
-        let birth_text = &upper[6..14];
-        // Eight ASCII digits (checked above): YYYYMMDD.
+        let mut bytes = [0u8; 18];
+        bytes.copy_from_slice(raw);
+        bytes[17] = bytes[17].to_ascii_uppercase();
+        // All ASCII digits from here on (checked above).
         let digits = |range: std::ops::Range<usize>| bytes[range].iter().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+        let text_of = |range: std::ops::Range<usize>| String::from_utf8_lossy(&bytes[range]).into_owned();
+        if !is_division(digits(0..6)) {
+            return Err(IdError::Division(text_of(0..6)));
+        }
         let birth = NaiveDate::from_ymd_opt(digits(6..10) as i32, digits(10..12), digits(12..14))
             .filter(|d| d.year() >= 1900)
-            .ok_or_else(|| IdError::BirthDate(birth_text.to_string()))?;
+            .ok_or_else(|| IdError::BirthDate(text_of(6..14)))?;
         if birth > today {
-            return Err(IdError::BirthInFuture(birth_text.to_string(), today));
+            return Err(IdError::BirthInFuture(text_of(6..14), today));
         }
         let mut body = [0u8; 17];
         body.copy_from_slice(&bytes[..17]);
@@ -125,11 +126,12 @@ impl IdNumber {
         if expected != found {
             return Err(IdError::CheckDigit { expected, found });
         }
-        Ok(IdNumber(upper, birth))
+        Ok(IdNumber(bytes, birth))
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Digits and `X` only (checked in `parse`).
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 
     pub fn birth_date(&self) -> NaiveDate {
@@ -138,7 +140,7 @@ impl IdNumber {
 
     /// The 17th digit: odd for men, even for women.
     pub fn gender(&self) -> Gender {
-        if (self.0.as_bytes()[16] - b'0') % 2 == 1 {
+        if (self.0[16] - b'0') % 2 == 1 {
             Gender::Male
         } else {
             Gender::Female
@@ -157,7 +159,7 @@ impl IdNumber {
 
     /// For messages: `210102********1234`.
     pub fn masked(&self) -> String {
-        super::mask::id(&self.0)
+        super::mask::id(self.as_str())
     }
 }
 

@@ -141,6 +141,9 @@ pub struct PdfMetadata {
     pub xref_sections: u32,
     /// Number of `%%EOF` markers.
     pub eof_markers: u32,
+    /// The file is linearized ("fast web view": a `/Linearized` dictionary first), which
+    /// legitimately has two xref sections and two `%%EOF` without any edit.
+    pub linearized: bool,
     /// XMP `xmpMM:History` entries (softwareAgent / action), in order.
     pub xmp_history: Vec<String>,
     pub encrypted: bool,

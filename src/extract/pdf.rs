@@ -407,6 +407,7 @@ fn metadata(doc: &Document, bytes: &[u8]) -> FileMetadata {
         xref_sections: doc.revision_count() as u32,
         eof_markers: count(bytes, b"%%EOF") as u32,
         encrypted: doc.was_encrypted() || doc.is_encrypted(),
+        linearized: is_linearized(bytes),
         ..PdfMetadata::default()
     };
     let info = doc.trailer.get(b"Info").ok().and_then(|o| doc.dereference(o).ok()).and_then(|(_, o)| o.as_dict().ok());
@@ -525,6 +526,13 @@ pub fn xmp_creator_tools(xmp: &str) -> Vec<String> {
     out
 }
 
+/// A linearized ("fast web view") file opens with its linearization dictionary, the first
+/// object after the header: it is written with two xref sections without being edited.
+fn is_linearized(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    head.windows(b"/Linearized".len()).any(|w| w == b"/Linearized")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -548,3 +556,4 @@ mod tests {
         assert_eq!(xmp_creator_tools(xmp), vec!["Adobe Photoshop 25.0", "Adobe Acrobat Pro 2020"]);
     }
 }
+
