@@ -47,6 +47,15 @@ pub fn read(entry: &Entry, config: &Config, hooks: &Hooks) -> Result<Content, Re
         return Err(ReadError::Corrupt("文件中没有页面".into()));
     }
     let mut content = Content::default();
+    if is_truncated(bytes) {
+        // lopdf rebuilds what it can of a cut-off file; what was cut off is lost, and the
+        // reviewer must know the file is not whole even when some pages still read.
+        content.findings.push(Finding::new(
+            Code::FileUnreadable,
+            format!("文件“{}”不完整：末尾缺少 PDF 结束标记（%%EOF），文件可能在传输或拷贝中被截断，部分页面或内容无法读取。请重新提供完整文件", entry.path),
+            Location::file(&entry.path),
+        ));
+    }
     let total = pages.len() as u32;
     for (done, (&number, &page_id)) in pages.iter().enumerate() {
         hooks.report("ocr", done as u32, total);
@@ -526,6 +535,13 @@ pub fn xmp_creator_tools(xmp: &str) -> Vec<String> {
     out
 }
 
+/// A PDF ends with `%%EOF` (readers accept it within the last 1024 bytes); one without it
+/// was cut off.
+fn is_truncated(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    !tail.windows(5).any(|w| w == b"%%EOF")
+}
+
 /// A linearized ("fast web view") file opens with its linearization dictionary, the first
 /// object after the header: it is written with two xref sections without being edited.
 fn is_linearized(bytes: &[u8]) -> bool {
@@ -536,6 +552,18 @@ fn is_linearized(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (corpus defect-03): a PDF cut off mid-stream was rebuilt by lopdf into an
+    /// empty page and reported nothing.
+    #[test]
+    fn a_file_cut_off_before_its_eof_marker_is_truncated() {
+        let whole = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".to_vec();
+        assert!(!is_truncated(&whole));
+        assert!(is_truncated(&whole[..whole.len() - 8]));
+        let mut trailing_junk = whole.clone();
+        trailing_junk.extend_from_slice(&[0u8; 600]);
+        assert!(!is_truncated(&trailing_junk), "readers accept %%EOF within the last 1024 bytes");
+    }
 
     #[test]
     fn pdf_dates_parse_with_and_without_parts() {
