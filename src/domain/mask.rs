@@ -1,5 +1,11 @@
-//! Masking of personal identifiers for messages and logs: a reviewer sees enough to find
-//! the row (the region code and the last digits) but never a full ID number or phone.
+//! Masking of personal identifiers for messages, logs and bureau views: a reader sees
+//! enough to find the row (the region code and the last digits) but never a full ID
+//! number or phone. One value ([`id`], [`phone`], [`identifier`]) or every number in a
+//! text or JSON value ([`in_text`], [`in_json`]).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 /// `210102199001011234` → `210102********1234`. Anything shorter than 11 characters is
 /// masked but for its last 2, so a malformed value never leaks whole either.
@@ -48,6 +54,41 @@ fn keep_last(chars: &[char], keep: usize) -> String {
     format!("{}{tail}", "*".repeat(n - shown))
 }
 
+fn id_pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    // 17 digits and a digit or X (or a 15-digit first-generation ID), not inside a longer digit run.
+    RE.get_or_init(|| Regex::new(r"(^|[^0-9])([0-9]{6})([0-9]{8}|[0-9]{5})([0-9]{3}[0-9Xx])([^0-9]|$)").expect("static regex"))
+}
+
+fn phone_pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(^|[^0-9])(1[3-9][0-9])([0-9]{4})([0-9]{4})([^0-9]|$)").expect("static regex"))
+}
+
+/// Free text (a message, a report rendered for a bureau) with every 18- or 15-digit ID
+/// number and mobile number in it masked the way [`id`] and [`phone`] mask one value.
+pub fn in_text(text: &str) -> String {
+    // Applied twice: adjacent numbers share the separator the pattern consumes.
+    let mut out = text.to_string();
+    for _ in 0..2 {
+        out = id_pattern()
+            .replace_all(&out, |c: &regex::Captures| format!("{}{}{}{}{}", &c[1], &c[2], "*".repeat(c[3].len()), &c[4], &c[5]))
+            .into_owned();
+        out = phone_pattern().replace_all(&out, |c: &regex::Captures| format!("{}{}****{}{}", &c[1], &c[2], &c[4], &c[5])).into_owned();
+    }
+    out
+}
+
+/// Masks every string inside a JSON value.
+pub fn in_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => *s = in_text(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(in_json),
+        serde_json::Value::Object(map) => map.values_mut().for_each(in_json),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +117,30 @@ mod tests {
     fn identifier_keeps_ends() {
         assert_eq!(identifier("S000021010234567"), "S000********4567");
         assert_eq!(identifier("A123"), "A123");
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn id_and_phone_are_masked_but_other_numbers_are_not() {
+        let text = "身份证号210102199001011234重复，电话13912345678，人数2150";
+        let masked = in_text(text);
+        assert_eq!(masked, "身份证号210102********1234重复，电话139****5678，人数2150");
+    }
+
+    #[test]
+    fn id_with_x_is_masked() {
+        assert_eq!(in_text("21010219900101123X"), "210102********123X");
+    }
+
+    #[test]
+    fn json_strings_are_masked_deeply() {
+        let mut v = serde_json::json!({"findings": [{"message": "13912345678", "expected": "2"}]});
+        in_json(&mut v);
+        assert_eq!(v["findings"][0]["message"], "139****5678");
+        assert_eq!(v["findings"][0]["expected"], "2");
     }
 }

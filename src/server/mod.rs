@@ -6,7 +6,6 @@
 
 pub mod auth;
 pub mod error;
-pub mod mask;
 pub mod routes;
 pub mod startup;
 

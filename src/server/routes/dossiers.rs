@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::server::auth::{Caller, Role};
 use crate::server::error::ApiError;
-use crate::server::{mask, rfc3339, AppState};
+use crate::domain::mask;
+use crate::server::{rfc3339, AppState};
 use crate::store::{DossierFilter, DossierRow, JobStatus, NewDossier, Registered};
 
 #[derive(Debug, Serialize)]
@@ -292,7 +293,7 @@ pub async fn report_value(state: &AppState, caller: &Caller, row: &DossierRow) -
     };
     let mut value: serde_json::Value = serde_json::from_str(&report_json).map_err(ApiError::internal)?;
     if !caller.sees_full_identifiers() {
-        mask::mask_json(&mut value);
+        mask::in_json(&mut value);
     }
     Ok(value)
 }
