@@ -105,6 +105,20 @@ struct SparseSheet {
 }
 
 impl SparseSheet {
+    /// Keeps one non-empty cell, counting it against the workbook's cell limit.
+    fn add(&mut self, (row, col): (u32, u32), value: &DataRef, total: &mut u64, limits: &Limits) -> Result<(), ReadError> {
+        let value = from_ref(value);
+        if value.is_empty() {
+            return Ok(());
+        }
+        *total += 1;
+        if *total > limits.max_sheet_cells {
+            return Err(too_many(limits));
+        }
+        self.cells.push((row, col, value));
+        Ok(())
+    }
+
     /// Lays the cells out; refuses a layout whose padded rows would pass `max_cells`
     /// (a million cells each alone in column XFD would pad to 16 billion).
     fn into_sheet(mut self, name: String, merged: Vec<Dimensions>, max_cells: u64) -> Result<Sheet, ReadError> {
@@ -187,16 +201,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
                 Err(e) => return Err(xlsx_error(e)),
             };
             while let Some(cell) = reader.next_cell().map_err(xlsx_error)? {
-                let value = from_ref(cell.get_value());
-                if value.is_empty() {
-                    continue;
-                }
-                total += 1;
-                if total > limits.max_sheet_cells {
-                    return Err(too_many(limits));
-                }
-                let (r, c) = cell.get_position();
-                sparse.cells.push((r, c, value));
+                sparse.add(cell.get_position(), cell.get_value(), &mut total, limits)?;
             }
         }
         let merged = workbook.merge_cells_by_sheet_name(&name).unwrap_or_default();
@@ -217,16 +222,7 @@ fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
             Err(e) => return Err(xlsb_error(e)),
         };
         while let Some(cell) = reader.next_cell().map_err(xlsb_error)? {
-            let value = from_ref(cell.get_value());
-            if value.is_empty() {
-                continue;
-            }
-            total += 1;
-            if total > limits.max_sheet_cells {
-                return Err(too_many(limits));
-            }
-            let (r, c) = cell.get_position();
-            sparse.cells.push((r, c, value));
+            sparse.add(cell.get_position(), cell.get_value(), &mut total, limits)?;
         }
         drop(reader);
         sheets.push(sparse.into_sheet(name, Vec::new(), limits.max_sheet_cells)?);
