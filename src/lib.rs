@@ -3,7 +3,8 @@
 //!
 //! The pipeline, the way the data flows: [`intake`] (archive → files) → [`extract`]
 //! (files → what they say) → [`checks`] (rules → findings) → [`report`] (the contract's
-//! JSON). [`verify`] is the one call the CLI and the service both use.
+//! JSON). [`verify`] is the one call the CLI and the service both use; around it,
+//! [`store`], [`jobs`] and [`server`] make the HTTP service and [`batch`] the batch command.
 
 pub mod batch;
 pub mod checks;
