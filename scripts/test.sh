@@ -15,4 +15,14 @@ PATH="$PWD/$venv/bin:$PATH" bash tools/gen_fixtures/check.sh
 
 # libtesseract reads OMP_THREAD_LIMIT when it loads: without it OCR is 3-4x slower.
 export OMP_THREAD_LIMIT=1
-cargo test --all-targets --no-fail-fast
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --all-targets --no-fail-fast 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over every test binary (cargo's own last line is that of the last
+# binary only, often an example with no tests).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i == "passed;") p += $(i-1); if ($i == "failed;") f += $(i-1) } }
+     END { printf "cargo: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
