@@ -111,6 +111,20 @@ fn han_count(text: &str) -> usize {
     text.chars().filter(|c| is_han(*c)).count()
 }
 
+/// How many of `label`'s characters `text` holds (each character of `text` used once, in
+/// any order: OCR drops and swaps characters of a label), and that count's share of the label.
+fn label_share(text: &str, label: &str) -> (usize, f64) {
+    let mut pool: Vec<char> = text.chars().collect();
+    let mut hits = 0;
+    for c in label.chars() {
+        if let Some(k) = pool.iter().position(|p| *p == c) {
+            pool.remove(k);
+            hits += 1;
+        }
+    }
+    (hits, hits as f64 / label.chars().count().max(1) as f64)
+}
+
 /// The row whose label-column text shares most characters with one of `labels` (at
 /// least 60% of the label's characters and three of them), for labels OCR garbled.
 fn fuzzy_find(rows: &[Row], labels: &[String], label_edge: u32) -> Option<usize> {
@@ -121,15 +135,7 @@ fn fuzzy_find(rows: &[Row], labels: &[String], label_edge: u32) -> Option<usize>
             continue;
         }
         for label in labels {
-            let mut pool: Vec<char> = text.chars().collect();
-            let mut hits = 0;
-            for c in label.chars() {
-                if let Some(k) = pool.iter().position(|p| *p == c) {
-                    pool.remove(k);
-                    hits += 1;
-                }
-            }
-            let score = hits as f64 / label.chars().count().max(1) as f64;
+            let (hits, score) = label_share(&text, label);
             if hits >= 3 && score >= 0.6 && best.is_none_or(|(_, b)| score > b) {
                 best = Some((i, score));
             }
@@ -332,15 +338,7 @@ fn fuzzy_metric(rows: &[Row], header: usize, labels: &[String], first_column: u3
         let left: Vec<&Token> = row.tokens.iter().filter(|t| t.x1 < first_column.saturating_sub(40)).collect();
         let text: String = left.iter().map(|t| t.text.as_str()).collect();
         for label in labels {
-            let mut pool: Vec<char> = text.chars().collect();
-            let mut hits = 0;
-            for c in label.chars() {
-                if let Some(k) = pool.iter().position(|p| *p == c) {
-                    pool.remove(k);
-                    hits += 1;
-                }
-            }
-            let score = hits as f64 / label.chars().count().max(1) as f64;
+            let (hits, score) = label_share(&text, label);
             if hits >= 3 && score >= 0.75 && best.is_none_or(|b| score > b.2) {
                 best = Some((i, left.iter().map(|t| t.x1).max().unwrap_or(0), score));
             }
