@@ -202,3 +202,29 @@ fn software_named_by_a_scan_image_inside_a_pdf_is_kept() {
     let software: Vec<(Option<u32>, &str)> = content.metadata.image_software.iter().map(|(l, s)| (l.page, s.as_str())).collect();
     assert_eq!(software, vec![(Some(1), "GIMP 2.10.34")]);
 }
+
+#[test]
+fn tesseract_gives_up_at_its_deadline() {
+    use dossier_verify::extract::tesseract::{Engine, EngineError, SegMode};
+    use std::time::Duration;
+    let grey = ::image::load_from_memory(&fixture("scan_seal.jpg")).expect("fixture decodes").to_luma8();
+    let mut engine = Engine::new("chi_sim").expect("chi_sim installed");
+    // A full A4 page cannot be laid out and read in a millisecond.
+    let outcome = engine.recognise(&grey, 200, SegMode::AUTO, Duration::from_millis(1));
+    assert!(matches!(outcome, Err(EngineError::DeadlineExceeded(_))), "{outcome:?}");
+    // The same engine, given time, reads the page.
+    engine.recognise(&grey, 200, SegMode::AUTO, Duration::from_secs(120)).expect("reads with time");
+    assert!(engine.text().expect("text").chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count() > 50);
+}
+
+#[test]
+fn a_page_past_its_time_limit_is_reported_and_not_read() {
+    let mut config = Config::builtin().unwrap();
+    config.settings.ocr.page_timeout_seconds = 0;
+    let content = read_with("scan_seal.pdf", &config, &Hooks::default());
+    assert_eq!(content.pages.len(), 1);
+    assert!(content.pages[0].text.is_empty());
+    let finding = content.findings.iter().find(|f| f.code == Code::FileUnreadable).expect("the page is reported");
+    assert_eq!(finding.location.page, Some(1));
+    assert!(finding.message.contains("超过每页时限") && finding.message.contains("第1页"), "{}", finding.message);
+}

@@ -18,6 +18,7 @@ pub mod pdf_text;
 pub mod raster;
 pub mod roster;
 pub mod sheet;
+pub mod tesseract;
 
 use crate::config::Config;
 use crate::intake::{classify, DocKind, Dossier, Entry, Format};
@@ -80,6 +81,10 @@ pub enum ReadError {
     TooLarge(String),
     #[error("OCR 引擎不可用：{0}")]
     Engine(String),
+    /// The page's OCR ran past `[ocr] page_timeout_seconds`: the page is not read, the
+    /// worker is free for the rest of the dossier.
+    #[error("文字识别（OCR）超过每页时限，已中止")]
+    TimedOut,
 }
 
 /// Reads every file of the dossier, classifies it, then interprets the form, the rosters

@@ -7,7 +7,8 @@
 //! and, when the upright reading is weak, turned by the quarter turn that reads best.
 //! Results are cached by the hash of the grey image and the engine settings.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::time::{Duration, Instant};
 
 use image::GrayImage;
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::config::OcrSettings;
 
 use super::raster;
+use super::tesseract::{Engine, EngineError, SegMode};
 use super::{Hooks, ReadError, Word};
 
 /// What OCR read from one page image.
@@ -48,7 +50,29 @@ const CACHE_VERSION: &str = "ocr-v2";
 
 thread_local! {
     /// This thread's engines by language (the page language, and the figure language).
-    static ENGINES: RefCell<Vec<(String, tesseract::Tesseract)>> = const { RefCell::new(Vec::new()) };
+    static ENGINES: RefCell<Vec<(String, Engine)>> = const { RefCell::new(Vec::new()) };
+    /// When the page being read must be done. Set where a page starts ([`read_page`])
+    /// and consulted by every engine call of that page — orientation trials and figure
+    /// re-reads included — so the page as a whole, not each call, has the time limit.
+    static PAGE_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Engine calls outside a page (none today) get this long each.
+const CALL_LIMIT: Duration = Duration::from_secs(60);
+
+/// The page deadline of this thread while it lives; the previous one is restored after.
+struct PageDeadline(Option<Instant>);
+
+impl PageDeadline {
+    fn start(limit: Duration) -> PageDeadline {
+        PageDeadline(PAGE_DEADLINE.replace(Some(Instant::now() + limit)))
+    }
+}
+
+impl Drop for PageDeadline {
+    fn drop(&mut self) {
+        PAGE_DEADLINE.set(self.0);
+    }
 }
 
 /// Reads one grey image (already red-suppressed) as a page: deskew, orientation, OCR,
@@ -84,6 +108,7 @@ fn cache_key(grey: &GrayImage, dpi: f32, settings: &OcrSettings) -> String {
 
 fn read_page_uncached(grey: &GrayImage, dpi: f32, settings: &OcrSettings) -> Result<OcrResult, ReadError> {
     let _span = tracing::debug_span!("ocr", w = grey.width(), h = grey.height()).entered();
+    let _deadline = PageDeadline::start(Duration::from_secs(settings.page_timeout_seconds));
     let (straight, skew) = straighten(grey.clone());
     let first = recognise(&straight, dpi, settings)?;
     let first = OcrResult { skew, ..first };
@@ -165,7 +190,7 @@ fn recognise_with(grey: &GrayImage, dpi: f32, settings: &OcrSettings, reread: bo
     if w < 8 || h < 8 {
         return Ok(OcrResult { text: String::new(), words: Vec::new(), confidence: 0.0, width: w, height: h, quarter_turns: 0, skew: 0.0 });
     }
-    let tsv = run_engine(grey, dpi, &settings.language, page_seg_mode(settings.page_segmentation_mode))?;
+    let tsv = run_engine(grey, dpi, &settings.language, SegMode::from_number(settings.page_segmentation_mode))?;
     let mut words = merge_split_figures(parse_tsv(&tsv));
     if let Some(language) = settings.figure_language.as_deref().filter(|l| reread && !l.is_empty()) {
         reread_figures(grey, dpi, language, &mut words)?;
@@ -174,31 +199,33 @@ fn recognise_with(grey: &GrayImage, dpi: f32, settings: &OcrSettings, reread: bo
     Ok(OcrResult { text: words_to_text(&words), words, confidence, width: w, height: h, quarter_turns: 0, skew: 0.0 })
 }
 
-/// Runs Tesseract in `language` over a grey image and returns its TSV.
-fn run_engine(grey: &GrayImage, dpi: f32, language: &str, psm: tesseract::PageSegMode) -> Result<String, ReadError> {
-    let (w, h) = grey.dimensions();
+/// Runs Tesseract in `language` over a grey image and returns its TSV, within what is
+/// left of the page's time.
+fn run_engine(grey: &GrayImage, dpi: f32, language: &str, mode: SegMode) -> Result<String, ReadError> {
+    let limit = match PAGE_DEADLINE.get() {
+        Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+        None => CALL_LIMIT,
+    };
+    if limit.is_zero() {
+        return Err(ReadError::TimedOut);
+    }
     ENGINES.with(|cell| -> Result<String, ReadError> {
         let mut engines = cell.borrow_mut();
-        let engine = match engines.iter().position(|(l, _)| l == language) {
+        let mut engine = match engines.iter().position(|(l, _)| l == language) {
             Some(i) => engines.swap_remove(i).1,
-            None => tesseract::Tesseract::new(None, Some(language))
-                .map_err(|e| ReadError::Engine(format!("无法加载 Tesseract 语言包 {language}：{e}")))?
-                // Tesseract writes diagnostics ("Empty page!!", "Detected N diacritics")
-                // to stderr; they belong to no one reading our logs.
-                .set_variable("debug_file", "/dev/null")
-                .map_err(|e| ReadError::Engine(format!("Tesseract 参数设置失败：{e}")))?,
+            None => Engine::new(language).map_err(|e| ReadError::Engine(e.to_string()))?,
         };
-        // From here a failure consumes the engine: it is not put back and the next call
-        // loads a new one.
-        let mut engine = engine
-            .set_frame(grey.as_raw(), w as i32, h as i32, 1, w as i32)
-            .map_err(|e| ReadError::Engine(format!("Tesseract 无法接收图像：{e}")))?
-            .set_source_resolution(dpi.round().max(70.0) as i32);
-        engine.set_page_seg_mode(psm);
-        let mut engine = engine.recognize().map_err(|e| ReadError::Engine(format!("Tesseract 识别失败：{e}")))?;
-        let tsv = engine.get_tsv_text(0).map_err(|e| ReadError::Engine(format!("Tesseract 输出失败：{e}")))?;
-        engines.push((language.to_string(), engine));
-        Ok(tsv)
+        let tsv = engine.recognise(grey, dpi.round().max(70.0) as i32, mode, limit).and_then(|()| engine.tsv());
+        // An engine that timed out or failed is dropped: the next call loads a fresh one
+        // rather than trusting whatever state the failure left.
+        match tsv {
+            Ok(tsv) => {
+                engines.push((language.to_string(), engine));
+                Ok(tsv)
+            }
+            Err(EngineError::DeadlineExceeded(_)) => Err(ReadError::TimedOut),
+            Err(e) => Err(ReadError::Engine(e.to_string())),
+        }
     })
 }
 
@@ -297,7 +324,7 @@ fn reread_figures(grey: &GrayImage, dpi: f32, language: &str, words: &mut [Word]
                 continue;
             }
             let crop = image::imageops::crop_imm(grey, l, top, r - l, bottom - top).to_image();
-            let reread = parse_tsv(&run_engine(&crop, dpi, language, tesseract::PageSegMode::PsmSingleLine)?);
+            let reread = parse_tsv(&run_engine(&crop, dpi, language, SegMode::SINGLE_LINE)?);
             let text: String = reread.iter().map(|w| w.text.as_str()).collect::<String>();
             let text = text.trim_matches(|c: char| matches!(c, '|' | '[' | ']' | '(' | ')' | '_' | '-' | '—' | '\'' | '"' | ':' | ';'));
             let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).collect::<String>();
@@ -331,26 +358,6 @@ fn reread_figures(grey: &GrayImage, dpi: f32, language: &str, words: &mut [Word]
         }
     }
     Ok(())
-}
-
-fn page_seg_mode(psm: u32) -> tesseract::PageSegMode {
-    use tesseract::PageSegMode::*;
-    match psm {
-        0 => PsmOsdOnly,
-        1 => PsmAutoOsd,
-        2 => PsmAutoOnly,
-        4 => PsmSingleColumn,
-        5 => PsmSingleBlockVertText,
-        6 => PsmSingleBlock,
-        7 => PsmSingleLine,
-        8 => PsmSingleWord,
-        9 => PsmCircleWord,
-        10 => PsmSingleChar,
-        11 => PsmSparseText,
-        12 => PsmSparseTextOsd,
-        13 => PsmRawLine,
-        _ => PsmAuto,
-    }
 }
 
 /// Words of Tesseract's TSV output (level 5 rows with text), with confidence scaled to

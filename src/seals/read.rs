@@ -1,13 +1,17 @@
 //! Reading a seal: OCR of the unwrapped ring strip (chi_sim, one text line) and the
 //! OCR-noise tolerant comparison of what was read with the body that must have stamped.
 //!
-//! The OCR call is one small function, [`ocr_line`], so the lead can point it at the
-//! shared page engine of `extract/ocr.rs` later; until then it keeps one Tesseract per
-//! thread (initialising chi_sim costs far more than reading a strip).
+//! [`ocr_line`] keeps its own single-line chi_sim engine per thread (initialising chi_sim
+//! costs far more than reading a strip; the page engines of `extract/ocr.rs` run in page
+//! segmentation mode).
 
 use std::cell::RefCell;
 
+use std::time::Duration;
+
 use image::GrayImage;
+
+use crate::extract::tesseract::{Engine, SegMode};
 
 /// Why a strip could not be read. Never the dossier's fault: the seal stays, unread.
 #[derive(Debug, thiserror::Error)]
@@ -21,8 +25,11 @@ pub enum OcrError {
 }
 
 thread_local! {
-    static ENGINE: RefCell<Option<tesseract::Tesseract>> = const { RefCell::new(None) };
+    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
 }
+
+/// A strip is one short line: a reading that takes longer is stuck, not slow.
+const STRIP_LIMIT: Duration = Duration::from_secs(10);
 
 /// White margin around a strip (Tesseract misses letters touching the border).
 const PAD: u32 = 16;
@@ -42,24 +49,16 @@ pub fn ocr_line(strip: &GrayImage) -> Result<Line, OcrError> {
     for (x, y, p) in strip.enumerate_pixels() {
         frame[((y + PAD) * pw + x + PAD) as usize] = p.0[0];
     }
+    let frame = GrayImage::from_raw(pw, ph, frame).ok_or_else(|| OcrError::Image("strip size".into()))?;
     ENGINE.with(|slot| {
         let mut slot = slot.borrow_mut();
-        let engine = match slot.take() {
+        let mut engine = match slot.take() {
             Some(engine) => engine,
-            None => {
-                let mut engine = tesseract::Tesseract::new(None, Some("chi_sim")).map_err(|e| OcrError::Init(e.to_string()))?;
-                engine.set_page_seg_mode(tesseract::PageSegMode::PsmSingleLine);
-                engine
-            }
+            None => Engine::new("chi_sim").map_err(|e| OcrError::Init(e.to_string()))?,
         };
-        let mut engine = engine
-            .set_frame(&frame, pw as i32, ph as i32, 1, pw as i32)
-            .map_err(|e| OcrError::Image(e.to_string()))?
-            .set_source_resolution(300)
-            .recognize()
-            .map_err(|e| OcrError::Recognise(e.to_string()))?;
-        let text = engine.get_text().map_err(|e| OcrError::Recognise(e.to_string()))?;
-        let confidence = (engine.mean_text_conf() as f64 / 100.0).clamp(0.0, 1.0);
+        engine.recognise(&frame, 300, SegMode::SINGLE_LINE, STRIP_LIMIT).map_err(|e| OcrError::Recognise(e.to_string()))?;
+        let text = engine.text().map_err(|e| OcrError::Recognise(e.to_string()))?;
+        let confidence = (engine.mean_confidence() as f64 / 100.0).clamp(0.0, 1.0);
         *slot = Some(engine);
         Ok(Line { text, confidence })
     })

@@ -1,0 +1,168 @@
+//! A small safe handle on Debian's libtesseract (C API through `tesseract-sys`).
+//!
+//! The `tesseract` crate hides the C handle, and with it the progress monitor: its
+//! `recognize` cannot be given a deadline, so one hostile page could hold a worker for
+//! as long as Tesseract cares to take. Here every recognition runs under a monitor with
+//! a deadline; when it passes, Tesseract abandons the remaining words and the call
+//! reports [`EngineError::DeadlineExceeded`].
+
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+use std::ptr::NonNull;
+use std::time::{Duration, Instant};
+
+use image::GrayImage;
+use tesseract_sys as sys;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("无法加载 Tesseract 语言包 {0}")]
+    Init(String),
+    #[error("Tesseract 参数 {0} 设置失败")]
+    Variable(String),
+    #[error("Tesseract 识别失败")]
+    Recognise,
+    #[error("Tesseract 识别超时（限时 {0} 秒）")]
+    DeadlineExceeded(u64),
+    #[error("Tesseract 未给出结果")]
+    NoOutput,
+}
+
+/// How Tesseract segments the image (the values of Tesseract's `PageSegMode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SegMode(u32);
+
+impl SegMode {
+    pub const AUTO: SegMode = SegMode(sys::TessPageSegMode_PSM_AUTO);
+    pub const SINGLE_LINE: SegMode = SegMode(sys::TessPageSegMode_PSM_SINGLE_LINE);
+
+    /// A configured PSM number; out-of-range values fall back to automatic.
+    pub fn from_number(psm: u32) -> SegMode {
+        if psm < sys::TessPageSegMode_PSM_COUNT {
+            SegMode(psm)
+        } else {
+            SegMode::AUTO
+        }
+    }
+}
+
+/// One initialised Tesseract for one language. Send (the C++ object has no thread
+/// affinity) but not Sync: each worker thread keeps its own.
+pub struct Engine {
+    api: NonNull<sys::TessBaseAPI>,
+}
+
+// SAFETY: TessBaseAPI holds no thread-local state; it is only ever used through
+// `&mut self`, so it is never touched from two threads at once.
+unsafe impl Send for Engine {}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        // SAFETY: `api` came from TessBaseAPICreate and is deleted exactly once.
+        unsafe { sys::TessBaseAPIDelete(self.api.as_ptr()) }
+    }
+}
+
+impl Engine {
+    /// Loads `language` (e.g. "chi_sim") from the system's tessdata.
+    pub fn new(language: &str) -> Result<Engine, EngineError> {
+        let init = || EngineError::Init(language.to_string());
+        let lang = CString::new(language).map_err(|_| init())?;
+        // SAFETY: a fresh handle; null only if allocation failed.
+        let api = NonNull::new(unsafe { sys::TessBaseAPICreate() }).ok_or_else(init)?;
+        let mut engine = Engine { api };
+        // SAFETY: valid handle, NUL-terminated language, null datapath = default tessdata.
+        let status = unsafe { sys::TessBaseAPIInit3(engine.api.as_ptr(), std::ptr::null(), lang.as_ptr()) };
+        if status != 0 {
+            return Err(init());
+        }
+        // Tesseract writes diagnostics ("Empty page!!", "Detected N diacritics") to
+        // stderr; they belong to no one reading our logs.
+        engine.set_variable("debug_file", "/dev/null")?;
+        Ok(engine)
+    }
+
+    pub fn set_variable(&mut self, name: &str, value: &str) -> Result<(), EngineError> {
+        let bad = || EngineError::Variable(name.to_string());
+        let (n, v) = (CString::new(name).map_err(|_| bad())?, CString::new(value).map_err(|_| bad())?);
+        // SAFETY: valid handle and NUL-terminated strings that outlive the call.
+        let ok = unsafe { sys::TessBaseAPISetVariable(self.api.as_ptr(), n.as_ptr(), v.as_ptr()) };
+        if ok == 1 {
+            Ok(())
+        } else {
+            Err(bad())
+        }
+    }
+
+    /// Recognises a grey image, giving up after `deadline`.
+    pub fn recognise(&mut self, image: &GrayImage, dpi: i32, mode: SegMode, deadline: Duration) -> Result<(), EngineError> {
+        let (w, h) = image.dimensions();
+        let (Ok(width), Ok(height)) = (i32::try_from(w), i32::try_from(h)) else { return Err(EngineError::Recognise) };
+        let api = self.api.as_ptr();
+        let millis = i32::try_from(deadline.as_millis()).unwrap_or(i32::MAX).max(1);
+        let started = Instant::now();
+        // SAFETY: the image buffer holds width × height bytes (one byte per pixel, rows
+        // of `width` bytes) and Tesseract copies it in SetImage; the monitor lives until
+        // after Recognize returns and is deleted once.
+        let status = unsafe {
+            sys::TessBaseAPISetImage(api, image.as_raw().as_ptr(), width, height, 1, width);
+            sys::TessBaseAPISetSourceResolution(api, dpi);
+            sys::TessBaseAPISetPageSegMode(api, mode.0);
+            let monitor = sys::TessMonitorCreate();
+            if monitor.is_null() {
+                return Err(EngineError::Recognise);
+            }
+            sys::TessMonitorSetDeadlineMSecs(monitor, millis);
+            let status = sys::TessBaseAPIRecognize(api, monitor);
+            sys::TessMonitorDelete(monitor);
+            status
+        };
+        if status == 0 {
+            Ok(())
+        } else if started.elapsed() >= Duration::from_millis(millis as u64) {
+            Err(EngineError::DeadlineExceeded(deadline.as_secs_f64().ceil() as u64))
+        } else {
+            Err(EngineError::Recognise)
+        }
+    }
+
+    /// The last recognition as Tesseract's TSV (levels, boxes, confidences, text).
+    pub fn tsv(&mut self) -> Result<String, EngineError> {
+        // SAFETY: valid handle; the returned buffer is freed by `take_text`.
+        take_text(unsafe { sys::TessBaseAPIGetTsvText(self.api.as_ptr(), 0) })
+    }
+
+    /// The last recognition as plain UTF-8 text.
+    pub fn text(&mut self) -> Result<String, EngineError> {
+        // SAFETY: as for `tsv`.
+        take_text(unsafe { sys::TessBaseAPIGetUTF8Text(self.api.as_ptr()) })
+    }
+
+    /// Mean word confidence of the last recognition, 0–100.
+    pub fn mean_confidence(&mut self) -> i32 {
+        // SAFETY: valid handle.
+        unsafe { sys::TessBaseAPIMeanTextConf(self.api.as_ptr()) }
+    }
+}
+
+/// Copies a string Tesseract allocated and frees Tesseract's copy.
+fn take_text(ptr: *mut c_char) -> Result<String, EngineError> {
+    if ptr.is_null() {
+        return Err(EngineError::NoOutput);
+    }
+    // SAFETY: non-null, NUL-terminated, allocated by Tesseract; freed once, after copying.
+    let text = unsafe { CStr::from_ptr(ptr) }.to_string_lossy().into_owned();
+    unsafe { sys::TessDeleteText(ptr) };
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_range_segmentation_modes_fall_back_to_automatic() {
+        assert_eq!(SegMode::from_number(7), SegMode::SINGLE_LINE);
+        assert_eq!(SegMode::from_number(99), SegMode::AUTO);
+    }
+}
