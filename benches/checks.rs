@@ -61,17 +61,7 @@ fn table(path: String, kind: TableKind, year: i32, records: Vec<PersonRecord>) -
 }
 
 fn file(path: &str, format: Format, kind: DocKind) -> ExtractedFile {
-    ExtractedFile {
-        path: path.into(),
-        sha256: String::new(),
-        format,
-        kind,
-        classified_by: Vec::new(),
-        pages: Vec::new(),
-        sheets: Vec::new(),
-        metadata: FileMetadata::default(),
-        unreadable: None,
-    }
+    ExtractedFile::new(path, format, kind)
 }
 
 fn form(version: FormVersion, path: &str, config: &Config) -> FormData {

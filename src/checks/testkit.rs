@@ -86,17 +86,7 @@ pub fn table(path: &str, sheet: Option<&str>, kind: TableKind, year: Option<i32>
 }
 
 pub fn file(path: &str, format: Format, kind: DocKind) -> ExtractedFile {
-    ExtractedFile {
-        path: path.into(),
-        sha256: String::new(),
-        format,
-        kind,
-        classified_by: Vec::new(),
-        pages: Vec::new(),
-        sheets: Vec::new(),
-        metadata: FileMetadata::default(),
-        unreadable: None,
-    }
+    ExtractedFile::new(path, format, kind)
 }
 
 pub fn with_text(mut file: ExtractedFile, text: &str) -> ExtractedFile {

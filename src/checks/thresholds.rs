@@ -14,6 +14,7 @@
 //! a finding is never due to a guess.
 
 use crate::config::{Bound, Eligibility, RateMinimum};
+use crate::domain::Rate;
 use crate::extract::{Figure, FormData};
 use crate::intake::DocKind;
 use crate::report::{Code, Finding, Location};
@@ -189,21 +190,20 @@ const LABEL_REACH: usize = 12;
 fn rate_after_label(text: &str, labels: &[String]) -> Option<(f64, String)> {
     // OCR puts spaces and line breaks anywhere ("毕业就\n业率 92.6 %").
     let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let text = text.as_str();
     for label in labels {
         for (start, _) in text.match_indices(label.as_str()) {
-            let after: String = text[start + label.len()..].chars().take(LABEL_REACH + 8).collect();
-            let chars: Vec<char> = after.chars().collect();
+            let chars: Vec<char> = text[start + label.len()..].chars().take(LABEL_REACH + 8).collect();
             let Some(digit_at) = chars.iter().take(LABEL_REACH).position(|c| c.is_ascii_digit()) else { continue };
-            let number: String = chars[digit_at..].iter().take_while(|c| c.is_ascii_digit() || **c == '.').collect();
-            let rest = chars.get(digit_at + number.chars().count());
-            if !matches!(rest, Some('%') | Some('％')) {
+            let digits = chars[digit_at..].iter().take_while(|c| c.is_ascii_digit() || **c == '.').count();
+            let end = digit_at + digits;
+            // Only a written percentage: a bare number after the label is a year or a count.
+            if !matches!(chars.get(end), Some('%') | Some('％')) {
                 continue;
             }
-            let Ok(value) = number.parse::<f64>() else { continue };
-            if (0.0..=100.0).contains(&value) {
-                let sentence: String = chars[..digit_at + number.chars().count() + 1].iter().collect();
-                return Some((round9(value / 100.0), format!("{label}{sentence}")));
+            let written: String = chars[digit_at..=end].iter().collect();
+            if let Ok(rate) = Rate::parse(&written) {
+                let sentence: String = chars[..=end].iter().collect();
+                return Some((rate.value(), format!("{label}{sentence}")));
             }
         }
     }

@@ -40,6 +40,23 @@ pub struct ExtractedFile {
     pub unreadable: Option<String>,
 }
 
+impl ExtractedFile {
+    /// A file known by its path, format and kind, with nothing read from it yet.
+    pub fn new(path: &str, format: Format, kind: DocKind) -> ExtractedFile {
+        ExtractedFile {
+            path: path.into(),
+            sha256: String::new(),
+            format,
+            kind,
+            classified_by: Vec::new(),
+            pages: Vec::new(),
+            sheets: Vec::new(),
+            metadata: FileMetadata::default(),
+            unreadable: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TextSource {

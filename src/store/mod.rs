@@ -311,20 +311,18 @@ impl Store {
     }
 
     pub async fn dossier(&self, id: &str) -> Result<Option<DossierRow>, StoreError> {
-        let sql = format!("{DOSSIER_SELECT} WHERE d.id = $1");
-        with_pool!(self, pool => {
-            let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await?;
-            match row {
-                Some(row) => Ok(Some(dossier_from_row!(row))),
-                None => Ok(None),
-            }
-        })
+        self.dossier_where("d.id", id).await
     }
 
     pub async fn dossier_by_sha(&self, sha256: &str) -> Result<Option<DossierRow>, StoreError> {
-        let sql = format!("{DOSSIER_SELECT} WHERE d.sha256 = $1");
+        self.dossier_where("d.sha256", sha256).await
+    }
+
+    /// The one dossier whose `column` (a unique key, never input) equals `value`.
+    async fn dossier_where(&self, column: &'static str, value: &str) -> Result<Option<DossierRow>, StoreError> {
+        let sql = format!("{DOSSIER_SELECT} WHERE {column} = $1");
         with_pool!(self, pool => {
-            let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(sha256).fetch_optional(pool).await?;
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(value).fetch_optional(pool).await?;
             match row {
                 Some(row) => Ok(Some(dossier_from_row!(row))),
                 None => Ok(None),
