@@ -6,6 +6,7 @@ captured TSV only), the WenQuanYi Zen Hei font (fonts-wqy-zenhei). The outputs a
 committed; run this again only to change them:
 
     python3 tools/make_extract_fixtures.py
+    python3 tools/make_extract_fixtures.py scan_roster   # only the scanned roster
 
 Texts are sentences of the notice (辽人社函〔2024〕5号) and invented figures. Every page
 image is drawn here, so the source text of each scan is known exactly (*.txt beside it).
@@ -364,8 +365,70 @@ def tsv():
     write("notice_page.tsv", out)
 
 
+ROSTER_HEADER = ["序号", "姓名", "性别", "身份证号码", "联系电话", "培训工种", "考核结果"]
+ROSTER_WIDTHS = [110, 170, 110, 480, 300, 220, 180]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何林罗高"
+GIVEN = "秀英桂兰玉梅凤霞丽华淑芳红艳建国志强海燕春雪晓东"
+
+
+def id_number(rng, area, birth):
+    """A GB 11643 number: area code, birth date, sequence, MOD 11-2 check digit."""
+    body = f"{area}{birth}{rng.randrange(100, 999)}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    return body + check
+
+
+def roster_rows(count=22):
+    import random
+    rng = random.Random(20230)
+    rows = []
+    for i in range(1, count + 1):
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
+        birth = f"{rng.randrange(1965, 2002)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}"
+        number = id_number(rng, rng.choice(["210102", "210211", "210302", "211002"]), birth)
+        gender = "男" if int(number[16]) % 2 else "女"
+        phone = f"13{rng.randrange(0, 10)}{rng.randrange(10**7, 10**8)}"
+        result = "合格" if rng.random() < 0.9 else "不合格"
+        rows.append([str(i), name, gender, number, phone, "育婴员", result])
+    return rows
+
+
+def scan_roster():
+    """A 200 dpi scanned roster page (a ruled table, slightly turned, JPEG) and its truth."""
+    rows = roster_rows()
+    size = (1654, 2339)
+    img = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(img)
+    title = ImageFont.truetype(FONT, 52)
+    font = ImageFont.truetype(FONT, 34)
+    draw.text((420, 110), "2023年培训人员名单", font=title, fill=(15, 15, 15))
+    draw.text((90, 200), "依托单位：大连市家政服务职业培训学校", font=font, fill=(15, 15, 15))
+    left, top, row_h = 60, 270, 72
+    xs = [left]
+    for w in ROSTER_WIDTHS:
+        xs.append(xs[-1] + w)
+    table = [ROSTER_HEADER] + rows
+    for r, cells in enumerate(table):
+        y = top + r * row_h
+        for c, text in enumerate(cells):
+            draw.text((xs[c] + 12, y + 16), text, font=font, fill=(15, 15, 15))
+    bottom = top + len(table) * row_h
+    for r in range(len(table) + 1):
+        draw.line([(left, top + r * row_h), (xs[-1], top + r * row_h)], fill=(40, 40, 40), width=2)
+    for x in xs:
+        draw.line([(x, top), (x, bottom)], fill=(40, 40, 40), width=2)
+    draw.text((90, bottom + 40), "填表人：李明    审核：王芳", font=font, fill=(15, 15, 15))
+    img = img.rotate(0.6, resample=Image.BICUBIC, fillcolor="white")
+    write("scan_roster.pdf", image_pdf(dct(img), page_size=pts(img)))
+    write("scan_roster.tsv", ("\t".join(ROSTER_HEADER) + "\n" + "".join("\t".join(r) + "\n" for r in rows)).encode())
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
+    scan_roster()
+    if sys.argv[1:] == ["scan_roster"]:
+        sys.exit(0)
     pdf = cjk_text_pdf()
     no_tounicode_pdf(pdf)
     encrypted_pdf()

@@ -1,12 +1,15 @@
 //! A scanned roster page (OCR word boxes) laid out as a [`Sheet`], so that the roster
-//! reader treats it like a spreadsheet: words are grouped into visual rows (the form
-//! reader's row grouping, deskewed), each row into cells at word gaps wider than a
-//! character, and cells placed in the column whose header cell they overlap most (the
+//! reader treats it like a spreadsheet. Words are grouped into visual rows by their
+//! vertical centre (a table row is one printed line; Tesseract's boxes of neighbouring
+//! Han characters overlap and vary in height, so boxes are not compared with each other),
+//! each row into cells at word gaps wider than a character and at the table's vertical
+//! rules — which Tesseract reads as glyphs ("|", "“", "，") and which are dropped from the
+//! text — and cells are placed in the column whose header cell they overlap most (the
 //! header row is the row with most cells among the first rows). The sheet is named
 //! "第N页"; its row numbers are the page's visual rows, counted from the top.
 
-use crate::extract::form::scanned::{deskewed, rows, Token};
-use crate::extract::{CellValue, Page, Sheet};
+use crate::extract::form::scanned::deskewed;
+use crate::extract::{CellValue, Page, Sheet, Word};
 
 /// A cell of a visual row: its text and horizontal extent.
 struct Cell {
@@ -15,16 +18,69 @@ struct Cell {
     x1: u32,
 }
 
-/// Cells of a row: tokens joined while the gap between them is under a character width.
-fn cells(tokens: &[Token], char_width: u32) -> Vec<Cell> {
+/// A printed line of the page: its words left to right, and where rules cross it.
+struct VisualRow {
+    centre: u32,
+    words: Vec<Word>,
+    rules: Vec<u32>,
+}
+
+/// What Tesseract makes of a vertical table rule: a bar, a quote, a comma — never the
+/// whole of a roster cell's content.
+fn is_rule_glyph(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty() && text.chars().count() <= 3 && text.chars().all(|c| "|｜丨¦“”\"'‘’`[]!！,，、.:;".contains(c))
+}
+
+fn centre_y(w: &Word) -> u32 {
+    w.bbox[1].saturating_add(w.bbox[3] / 2)
+}
+
+/// Words grouped into printed lines: a word joins the line whose centre is within half a
+/// text height of its own. Rule glyphs mark where a rule crosses the nearest line.
+fn visual_rows(words: &[Word]) -> Vec<VisualRow> {
+    let (glyphs, mut text): (Vec<&Word>, Vec<&Word>) = words.iter().filter(|w| !w.text.trim().is_empty()).partition(|w| is_rule_glyph(&w.text));
+    let mut heights: Vec<u32> = text.iter().map(|w| w.bbox[3]).collect();
+    heights.sort_unstable();
+    let reach = heights.get(heights.len() / 2).copied().unwrap_or(30).max(4) / 2;
+    text.sort_by_key(|w| centre_y(w));
+    let mut rows: Vec<VisualRow> = Vec::new();
+    for w in text {
+        let c = centre_y(w);
+        match rows.last_mut() {
+            Some(row) if c <= row.centre.saturating_add(reach) => row.words.push(w.clone()),
+            _ => rows.push(VisualRow { centre: c, words: vec![w.clone()], rules: Vec::new() }),
+        }
+    }
+    for row in &mut rows {
+        // The line's centre is its typical word's, not its first word's.
+        let mut centres: Vec<u32> = row.words.iter().map(centre_y).collect();
+        centres.sort_unstable();
+        row.centre = centres[centres.len() / 2];
+        row.words.sort_by_key(|w| w.bbox[0]);
+    }
+    for g in glyphs {
+        let c = centre_y(g);
+        if let Some(row) = rows.iter_mut().filter(|r| r.centre.abs_diff(c) <= 2 * reach).min_by_key(|r| r.centre.abs_diff(c)) {
+            row.rules.push(g.bbox[0].saturating_add(g.bbox[2] / 2));
+        }
+    }
+    rows
+}
+
+/// Cells of a row: words joined while the gap between them is under a character width
+/// and no rule runs between them.
+fn cells(row: &VisualRow, char_width: u32) -> Vec<Cell> {
     let mut out: Vec<Cell> = Vec::new();
-    for t in tokens {
+    for w in &row.words {
+        let (x0, x1) = (w.bbox[0], w.bbox[0].saturating_add(w.bbox[2]));
+        let text: String = w.text.split_whitespace().collect();
         match out.last_mut() {
-            Some(c) if t.x0 <= c.x1.saturating_add(char_width) => {
-                c.text.push_str(&t.text);
-                c.x1 = c.x1.max(t.x1);
+            Some(c) if x0 <= c.x1.saturating_add(char_width) && !row.rules.iter().any(|&r| r + char_width / 2 >= c.x1 && r <= x0 + char_width / 2 && r > c.x0) => {
+                c.text.push_str(&text);
+                c.x1 = c.x1.max(x1);
             }
-            _ => out.push(Cell { text: t.text.clone(), x0: t.x0, x1: t.x1 }),
+            _ => out.push(Cell { text, x0, x1 }),
         }
     }
     out
@@ -32,7 +88,7 @@ fn cells(tokens: &[Token], char_width: u32) -> Vec<Cell> {
 
 /// The page's character width: the median width per character of its words.
 fn char_width(page: &Page) -> u32 {
-    let mut widths: Vec<u32> = page.words.iter().filter_map(|w| {
+    let mut widths: Vec<u32> = page.words.iter().filter(|w| !is_rule_glyph(&w.text)).filter_map(|w| {
         let n = w.text.chars().count() as u32;
         (n > 0).then(|| w.bbox[2] / n)
     }).collect();
@@ -42,7 +98,7 @@ fn char_width(page: &Page) -> u32 {
 
 pub fn page_sheet(page: &Page) -> Sheet {
     let width = char_width(page);
-    let visual: Vec<Vec<Cell>> = rows(&deskewed(&page.words)).iter().map(|r| cells(&r.tokens, width)).collect();
+    let visual: Vec<Vec<Cell>> = visual_rows(&deskewed(&page.words)).iter().map(|r| cells(r, width)).collect();
     // Columns from the widest of the first rows (the header has a cell per column).
     let header = visual.iter().take(15).max_by_key(|cs| cs.len());
     let columns: Vec<(u32, u32)> = header.map(|cs| cs.iter().map(|c| (c.x0, c.x1)).collect()).unwrap_or_default();
@@ -97,5 +153,20 @@ mod tests {
         let texts: Vec<Vec<String>> = sheet.rows.iter().map(|r| r.iter().map(CellValue::display).collect()).collect();
         assert_eq!(texts[1], vec!["序号", "姓名", "身份证号码", "考核结果"]);
         assert_eq!(texts[3], vec!["2", "李四", "21010219850505123X", "不合格"]);
+    }
+
+    #[test]
+    fn rules_read_as_glyphs_split_cells_and_leave_the_text() {
+        let tall = |text: &str, x: u32, y: u32, width: u32, height: u32| Word { text: text.into(), bbox: [x, y, width, height], confidence: 0.5, line: 0 };
+        // As Tesseract boxed a ruled row: rules as "|" and "，" boxes of the row's full
+        // height, Han characters with overlapping boxes of uneven height.
+        let words = vec![
+            w("序号", 70, 290, 65), tall("|", 160, 280, 30, 50), w("姓名", 180, 290, 60), tall("|", 300, 280, 30, 50), w("性别", 350, 290, 60),
+            w("1", 75, 367, 16), tall("，", 128, 351, 11, 54), tall("|", 155, 351, 35, 54), w("胡", 189, 363, 24), tall("兰", 229, 363, 19, 30),
+            tall("雪", 266, 364, 16, 17), tall("|", 327, 351, 41, 54), w("女", 353, 364, 31),
+        ];
+        let page = Page { number: 1, text: String::new(), source: TextSource::Ocr, confidence: Some(0.8), words, width: 1000, height: 600, seals: Vec::new() };
+        let texts: Vec<Vec<String>> = page_sheet(&page).rows.iter().map(|r| r.iter().map(CellValue::display).collect()).collect();
+        assert_eq!(texts, vec![vec!["序号", "姓名", "性别"], vec!["1", "胡兰雪", "女"]]);
     }
 }
