@@ -469,6 +469,15 @@ fn corpus_reports_match_their_truth() {
             problems.push(format!("UNKNOWN entry in {LIST}: {} {}", e.dossier, e.what));
         }
     }
+    let (right, stated, wrong) = narrative_figures(&truths, &verified);
+    eprintln!("narrative figures: {right} of {stated} agree with the form's truth");
+    for w in &wrong {
+        eprintln!("  narrative figure read wrong: {w}");
+    }
+    // Issue 4: figures in narratives ≥ 95% right.
+    if stated > 0 && right * 100 < stated * 95 {
+        problems.push(format!("narrative figures: only {right} of {stated} right (≥ 95% required)"));
+    }
     let holding = outcomes.iter().filter(|o| o.holds).count();
     eprintln!(
         "corpus: {} dossiers, {} expectations, {holding} hold, {} listed as expected failures",
@@ -482,6 +491,42 @@ fn corpus_reports_match_their_truth() {
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// Figures the recommendation report states (report `narratives`) against the truth's
+/// application figures of the same year, over dossiers whose narratives were not planted
+/// to differ: (right, stated, descriptions of the wrong ones). Units' own reports state
+/// each unit's share, for which the truth has no figures.
+fn narrative_figures(truths: &[(String, Value)], verified: &[dossier_verify::Verified]) -> (usize, usize, Vec<String>) {
+    use dossier_verify::extract::Metric;
+    let (mut right, mut stated, mut wrong) = (0, 0, Vec::new());
+    for ((stem, truth), v) in truths.iter().zip(verified) {
+        let planted = truth["expected_findings"].as_array().is_some_and(|list| list.iter().any(|f| f["code"] == "NARRATIVE_FIGURE_MISMATCH"));
+        let Some(years) = truth["application"]["years"].as_array().filter(|_| !planted) else { continue };
+        let reports: Vec<&str> = truth["files"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["kind"] == "recommendation_report")
+            .filter_map(|f| f["path"].as_str())
+            .collect();
+        for n in v.report.narratives.iter().filter(|n| reports.contains(&n.path.as_str())) {
+            let Some(year) = years.iter().find(|y| y["year"].as_i64() == Some(i64::from(n.year))) else { continue };
+            let key = match n.metric {
+                Metric::Trainees => "trainees",
+                Metric::PassRate => "pass_rate",
+                Metric::EmploymentRate => "employment_rate",
+            };
+            let Some(truth_value) = year[key].as_f64() else { continue };
+            stated += 1;
+            if (truth_value - n.value).abs() < 0.0005 {
+                right += 1;
+            } else {
+                wrong.push(format!("{stem} {} {} {key}: read {} for {truth_value} in “{}”", n.path, n.year, n.value, n.sentence));
+            }
+        }
+    }
+    (right, stated, wrong)
 }
 
 /// The list must stay honest on its own: every entry has a reason naming an issue, and

@@ -4,7 +4,7 @@ use crate::config::Rules;
 use crate::extract::{Extracted, FormData, TableKind, TextSource};
 use crate::intake::Dossier;
 
-use super::{Application, DocumentSummary, Finding, Report, RosterSummary, StampSummary, Verdict, YearFigures, SCHEMA};
+use super::{Application, DocumentSummary, Finding, NarrativeStatement, Report, RosterSummary, StampSummary, Verdict, YearFigures, SCHEMA};
 
 pub fn build(dossier: &Dossier, extracted: &Extracted, findings: Vec<Finding>, received_at: &str, rules: &Rules) -> Report {
     let documents = extracted.files.iter().map(|file| {
@@ -54,6 +54,15 @@ pub fn build(dossier: &Dossier, extracted: &Extracted, findings: Vec<Finding>, r
         }
     });
 
+    let narratives = extracted.narrative_figures.iter().map(|figure| NarrativeStatement {
+        path: figure.location.path.clone().unwrap_or_default(),
+        page: figure.location.page,
+        year: figure.year,
+        metric: figure.metric,
+        value: figure.value,
+        sentence: figure.sentence.clone(),
+    });
+
     Report {
         schema: SCHEMA.to_string(),
         dossier: super::DossierInfo {
@@ -65,6 +74,7 @@ pub fn build(dossier: &Dossier, extracted: &Extracted, findings: Vec<Finding>, r
         application: extracted.form().map(|form| application(form, rules)),
         documents: documents.collect(),
         rosters: rosters.collect(),
+        narratives: narratives.collect(),
         findings,
     }
     .finalize()

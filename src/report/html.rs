@@ -155,6 +155,7 @@ pub fn render(report: &Report, extras: &Extras) -> String {
     application(&mut h, report);
     findings(&mut h, report);
     figures(&mut h, report);
+    narratives(&mut h, report);
     seals(&mut h, report, extras);
     classification(&mut h, report);
     let _ = write!(
@@ -285,6 +286,45 @@ fn figures(h: &mut String, report: &Report) {
     h.push_str("</table>");
 }
 
+/// Figures the narratives state, each beside the form's figure for that year.
+fn narratives(h: &mut String, report: &Report) {
+    use crate::extract::Metric;
+    if report.narratives.is_empty() {
+        return;
+    }
+    h.push_str("<h2 id=\"narratives-title\">材料叙述中的数字</h2>");
+    h.push_str("<table id=\"narratives\"><tr><th>年度</th><th>项目</th><th>叙述</th><th>申报表</th><th>出处</th><th>原文</th></tr>");
+    for n in &report.narratives {
+        let reported = report.application.as_ref().and_then(|a| a.years.iter().find(|y| y.year == n.year));
+        let (stated, form, differs) = match n.metric {
+            Metric::Trainees => {
+                let form = reported.and_then(|r| r.trainees);
+                (format!("{}", n.value.round()), opt(form), form.is_some_and(|f| f64::from(f) != n.value.round()))
+            }
+            Metric::PassRate | Metric::EmploymentRate => {
+                let form = reported.and_then(|r| if n.metric == Metric::PassRate { r.pass_rate } else { r.employment_rate });
+                (pct(Some(n.value)), pct(form), form.is_some_and(|f| (f - n.value).abs() > 0.0005))
+            }
+        };
+        let place = match n.page {
+            Some(page) => format!("{} 第{page}页", n.path),
+            None => n.path.clone(),
+        };
+        let _ = write!(
+            h,
+            "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            if differs { " class=\"mismatch\"" } else { "" },
+            n.year,
+            n.metric.label_zh(),
+            escape(&stated),
+            escape(&form),
+            escape(&place),
+            escape(&n.sentence)
+        );
+    }
+    h.push_str("</table>");
+}
+
 fn seals(h: &mut String, report: &Report, extras: &Extras) {
     h.push_str("<h2 id=\"seals\">公章</h2>");
     let stamps: Vec<_> = report.documents.iter().flat_map(|d| d.stamps.iter().map(move |s| (d, s))).collect();
@@ -374,6 +414,7 @@ mod tests {
             application: None,
             documents: vec![],
             rosters: vec![],
+            narratives: vec![],
             findings: vec![Finding::new(Code::MissingRoster, "缺少2022年培训人员名单", Location::file("3.名单.xlsx"))],
         }
         .finalize()
@@ -423,5 +464,30 @@ mod tests {
         assert_eq!(base64(b"f"), "Zg==");
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn narrative_figures_stand_beside_the_forms_and_differences_are_marked() {
+        use crate::extract::Metric;
+        use crate::report::{Application, NarrativeStatement, YearFigures};
+        let mut r = report();
+        r.application = Some(Application {
+            brand_name: None,
+            city: None,
+            scope: None,
+            brand_type: None,
+            occupations: vec![],
+            units: vec![],
+            years: vec![YearFigures { year: 2022, trainees: Some(2150), pass_rate: Some(0.865), employment_rate: None }],
+            source: "2.申报表.docx".into(),
+        });
+        let statement = |metric, value: f64, sentence: &str| NarrativeStatement { path: "1.推荐报告.pdf".into(), page: Some(2), year: 2022, metric, value, sentence: sentence.into() };
+        r.narratives = vec![statement(Metric::Trainees, 2150.0, "2022年培训2150人"), statement(Metric::PassRate, 0.885, "合格率88.5%<")];
+        let html = render(&r, &Extras::default());
+        let table = &html[html.find("id=\"narratives\"").expect("narratives table")..];
+        let rows: Vec<&str> = table.split("<tr").skip(2).collect();
+        assert!(rows[0].contains("2150") && rows[0].contains("1.推荐报告.pdf 第2页") && !rows[0].starts_with(" class=\"mismatch\""), "{}", rows[0]);
+        assert!(rows[1].starts_with(" class=\"mismatch\"") && rows[1].contains("88.5%") && rows[1].contains("86.5%"), "{}", rows[1]);
+        assert!(rows[1].contains("合格率88.5%&lt;"), "sentences are escaped: {}", rows[1]);
     }
 }

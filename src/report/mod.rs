@@ -22,6 +22,10 @@ pub struct Report {
     pub application: Option<Application>,
     pub documents: Vec<DocumentSummary>,
     pub rosters: Vec<RosterSummary>,
+    /// Figures the narratives (report, unit materials) state, each with its sentence:
+    /// what the dossier claims in prose, beside the form's table.
+    #[serde(default)]
+    pub narratives: Vec<NarrativeStatement>,
     pub findings: Vec<Finding>,
 }
 
@@ -126,6 +130,19 @@ pub struct RosterSummary {
     pub persons: u32,
     pub passed: Option<u32>,
     pub employed_within_6_months: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NarrativeStatement {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    pub year: i32,
+    /// `trainees`, `pass_rate` or `employment_rate`.
+    pub metric: crate::extract::Metric,
+    /// A count, or a rate as a fraction.
+    pub value: f64,
+    pub sentence: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -249,6 +249,7 @@ async fn the_report_page_shows_each_seal_crop_beside_its_page_thumbnail() {
             classified_by: vec!["文件名:推荐报告".into()],
         }],
         rosters: vec![],
+        narratives: vec![],
         findings: vec![],
     };
     let png = b"\x89PNG\r\n\x1a\nfake-crop".to_vec();
