@@ -28,7 +28,7 @@ pub struct Dump {
 /// Why `extract` printed nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum DumpError {
-    #[error("{0}")]
+    #[error(transparent)]
     Unreadable(#[from] ReadError),
     #[error("格式 {0:?} 不在可读取的格式之列（PDF、图像、DOCX、XLSX/XLS/ODS/CSV）")]
     Unsupported(Format),
