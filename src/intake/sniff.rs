@@ -81,6 +81,8 @@ const CSV_SAMPLE_BYTES: usize = 16 * 1024;
 /// How many leading lines must agree on their delimiter count.
 const CSV_SAMPLE_LINES: usize = 5;
 /// An ODF `mimetype` member is a few dozen bytes; never read more than this of it.
+/// `[Content_Types].xml` is a short list; a longer one is not read further.
+const CONTENT_TYPES_MAX_BYTES: u64 = 64 * 1024;
 const MIMETYPE_MAX_BYTES: u64 = 128;
 
 /// Identifies a file's format from its bytes; `name` only breaks the CSV/text tie.
@@ -101,7 +103,7 @@ pub fn sniff(bytes: &[u8], name: &str) -> Format {
         return Format::Bmp;
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return sniff_ole2(bytes);
+        return sniff_ole2(bytes, name);
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") || bytes.starts_with(b"PK\x07\x08") {
         return sniff_zip(bytes);
@@ -149,8 +151,9 @@ fn utf16le(text: &str) -> Vec<u8> {
 /// Tells the OLE2 kinds apart by the stream names in the directory. A byte search of
 /// the UTF-16LE names is enough: directory entries store them that way, and the
 /// document streams themselves are not UTF-16 text of these exact words.
-fn sniff_ole2(bytes: &[u8]) -> Format {
-    let has = |stream: &str| find(bytes, &utf16le(stream)).is_some();
+fn sniff_ole2(bytes: &[u8], name: &str) -> Format {
+    // Stream names compare case-insensitively in OLE2 (calamine's corpus has "WORKBOOK").
+    let has = |stream: &str| [stream.to_string(), stream.to_uppercase(), stream.to_lowercase()].iter().any(|s| find(bytes, &utf16le(s)).is_some());
     // WPS Office writes its own streams beside the Word/Excel ones.
     let wps_marked = has("WpsCustomData") || has("KSOProductBuildVer") || has("WPS Office");
     if has("WordDocument") {
@@ -159,10 +162,19 @@ fn sniff_ole2(bytes: &[u8]) -> Format {
     if has("Workbook") || has("Book") {
         return if wps_marked || has("ETExtData") { Format::Et } else { Format::Xls };
     }
+    if has("EncryptedPackage") {
+        // A password-protected DOCX/XLSX: an OLE2 file around the encrypted package. Its
+        // reader says it is encrypted; which reader, only the name can tell.
+        return if extension_is(name, &["docx", "docm"]) { Format::Docx } else { Format::Xlsx };
+    }
     if wps_marked {
         return Format::Wps;
     }
     Format::Other
+}
+
+fn extension_is(name: &str, extensions: &[&str]) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, ext)| extensions.iter().any(|e| ext.eq_ignore_ascii_case(e)))
 }
 
 /// Looks at the member names of a ZIP container. Reading the central directory is
@@ -173,12 +185,13 @@ fn sniff_zip(bytes: &[u8]) -> Format {
         // Broken, but still a ZIP by its magic: intake reports what is wrong with it.
         return Format::Zip;
     };
-    let names: Vec<Vec<u8>> = archive.file_names_raw().map(<[u8]>::to_vec).collect();
-    let has = |member: &str| names.iter().any(|n| n.as_slice() == member.as_bytes());
+    // Some writers use backslashes or other letter cases in member names.
+    let names: Vec<Vec<u8>> = archive.file_names_raw().map(|n| n.iter().map(|&b| if b == b'\\' { b'/' } else { b.to_ascii_lowercase() }).collect()).collect();
+    let has = |member: &str| names.iter().any(|n| n.as_slice() == member.to_ascii_lowercase().as_bytes());
     if has("word/document.xml") {
         return Format::Docx;
     }
-    if has("xl/workbook.xml") {
+    if has("xl/workbook.xml") || has("xl/workbook.bin") {
         return Format::Xlsx;
     }
     if has("OFD.xml") {
@@ -200,7 +213,23 @@ fn sniff_zip(bytes: &[u8]) -> Format {
         }
         return Format::Other;
     }
-    // Other packaged documents (pptx, xlsb, epub, jar…) are files, not folders of the
+    // A package whose main part is elsewhere than usual: its content types name it.
+    if has("[Content_Types].xml") {
+        let mut types = Vec::new();
+        if let Some(index) = names.iter().position(|n| n.as_slice() == b"[content_types].xml") {
+            if let Ok(file) = archive.by_index(index) {
+                // A read error leaves `types` short, which simply matches nothing below.
+                let _ = file.take(CONTENT_TYPES_MAX_BYTES).read_to_end(&mut types);
+            }
+        }
+        if find(&types, b"spreadsheetml.sheet.main").is_some() || find(&types, b"ms-excel.sheet.binary").is_some() {
+            return Format::Xlsx;
+        }
+        if find(&types, b"wordprocessingml.document.main").is_some() {
+            return Format::Docx;
+        }
+    }
+    // Other packaged documents (pptx, epub, jar…) are files, not folders of the
     // dossier: they must not be unpacked as nested archives.
     if has("[Content_Types].xml") || has("META-INF/manifest.xml") || has("META-INF/MANIFEST.MF") {
         return Format::Other;
@@ -354,6 +383,15 @@ mod tests {
         assert_eq!(sniff(&ole2_with(&["Root Entry", "PowerPoint Document"]), "a.doc"), Format::Other);
     }
 
+    /// Variants met in real files (calamine's test corpus): an upper-case stream name, and
+    /// password-protected OOXML, which is an OLE2 file around the encrypted package.
+    #[test]
+    fn ole2_variants_of_real_files() {
+        assert_eq!(sniff(&ole2_with(&["Root Entry", "WORKBOOK"]), "a.xls"), Format::Xls);
+        assert_eq!(sniff(&ole2_with(&["Root Entry", "EncryptionInfo", "EncryptedPackage"]), "名单.xlsx"), Format::Xlsx);
+        assert_eq!(sniff(&ole2_with(&["Root Entry", "EncryptionInfo", "EncryptedPackage"]), "申报表.DOCX"), Format::Docx);
+    }
+
     #[test]
     fn zip_containers_are_told_apart_by_members() {
         assert_eq!(sniff(&zip_with(&[("[Content_Types].xml", b"<x/>"), ("word/document.xml", b"<w/>")]), "a.zip"), Format::Docx);
@@ -364,6 +402,16 @@ mod tests {
         assert_eq!(sniff(&zip_with(&[("[Content_Types].xml", b"<x/>"), ("ppt/presentation.xml", b"<p/>")]), "a.zip"), Format::Other);
         assert_eq!(sniff(&zip_with(&[("a/b.pdf", b"%PDF-1.4")]), "a.docx"), Format::Zip);
         assert_eq!(sniff(b"PK\x03\x04 truncated", "a.docx"), Format::Zip);
+    }
+
+    /// Workbooks whose parts are not where Excel puts them: binary (xlsb), backslashes in
+    /// member names, the workbook at the package root (found through its content type).
+    #[test]
+    fn workbook_packages_of_every_shape_are_spreadsheets() {
+        assert_eq!(sniff(&zip_with(&[("[Content_Types].xml", b"<x/>"), ("xl/workbook.bin", b"\x83\x01")]), "a.xlsb"), Format::Xlsx);
+        assert_eq!(sniff(&zip_with(&[("[Content_Types].xml", b"<x/>"), ("xl\\workbook.xml", b"<w/>")]), "a.xlsx"), Format::Xlsx);
+        let types: &[u8] = b"<Types><Override PartName=\"/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/></Types>";
+        assert_eq!(sniff(&zip_with(&[("[Content_Types].xml", types), ("workbook.xml", b"<w/>")]), "a.xlsx"), Format::Xlsx);
     }
 
     #[test]
