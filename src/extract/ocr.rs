@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::config::OcrSettings;
+use crate::domain::mask;
 
 use super::raster;
 use super::tesseract::{Engine, EngineError, SegMode};
@@ -352,7 +353,8 @@ fn reread_figures(grey: &GrayImage, dpi: f32, language: &str, words: &mut [Word]
         }
         let word = &mut words[i];
         if let Some((text, confidence)) = found.filter(|(t, _)| *t != word.text) {
-            tracing::debug!(from = %word.text, to = %text, "figure re-read");
+            // A re-read word may be an ID or phone number of a scanned roster: never in full.
+            tracing::debug!(from = %mask::identifier(&word.text), to = %mask::identifier(&text), "figure re-read");
             word.confidence = confidence;
             word.text = text;
         }
