@@ -80,7 +80,6 @@ codes! {
     MissingStamp => "MISSING_STAMP", Error;
     StampIssuerMismatch => "STAMP_ISSUER_MISMATCH", Warning;
     StampDuplicatedImage => "STAMP_DUPLICATED_IMAGE", Warning;
-    StampSameElectronicSeal => "STAMP_SAME_ELECTRONIC_SEAL", Info;
     // Consistency
     RosterCountMismatch => "ROSTER_COUNT_MISMATCH", Error;
     PassRateMismatch => "PASS_RATE_MISMATCH", Error;
