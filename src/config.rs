@@ -145,8 +145,8 @@ pub struct SealSettings {
     /// Chinese letters a ring reading needs before a mismatch is reported on it.
     pub min_read_letters: usize,
     /// Letters of another known body, absent from the expected one's name, that must be
-    /// read in place (and none of the expected body's own) to name that body (closed-set
-    /// identification, `seals::read::identify`).
+    /// read side by side as in its name (and none of the expected body's own) to name
+    /// that body (closed-set identification, `seals::read::identify`).
     pub issuer_other_letters: usize,
     /// OCR confidence (0..1) a ring reading needs before a mismatch is reported on it:
     /// worn ink reads as confident-looking garbage, which must never accuse a body.

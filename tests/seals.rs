@@ -265,15 +265,17 @@ fn no_seal_on_seal_free_pages() {
 }
 
 /// Tesseract (chi_sim) reads worn ring lettering poorly (see fixtures/seals/README.md):
-/// this is a floor against regressions, not the 90% the issue asks for.
+/// this is a floor against regressions (6 of 16 identified today), not the 90% the
+/// issue asks for.
 #[test]
 fn issuer_read_rate_does_not_regress() {
     let m = measures();
-    assert!(m.read_ok * 4 >= m.found, "issuer read on {} of {} seals (floor: a quarter)", m.read_ok, m.found);
+    assert!(m.read_ok * 3 >= m.found, "issuer identified on {} of {} seals (floor: a third)", m.read_ok, m.found);
 }
 
-/// A reading the check would believe never names the wrong body: worn ink gives
-/// garbage, and garbage must come with low confidence.
+/// No genuine seal is called another body's: neither by closed-set identification (two
+/// of the other's own letters, none of its own) nor by a confident reading of no known
+/// body. A false accusation of falsified material is the worst error of the product.
 #[test]
 fn no_confident_misreading() {
     assert_eq!(measures().confident_misreads, 0);

@@ -272,6 +272,9 @@ fn ink_texture(a: &[u8], b: &[u8], theta: f64, dx: f64, dy: f64) -> f64 {
         }
     }
     let va: Vec<f64> = a.iter().map(|&v| v as f64).collect();
+    // Twice: a 5 × 5 tent. On the three sets of fixtures/seals/README.md planted copies
+    // rose from 0.53-0.67 to 0.75-0.85 and the other seals of a dossier from 0.57 to 0.69
+    // at most: the gap between them grew from none to 0.06 (once: 0.71-0.80 and 0.66).
     let (va, vb) = (smooth(&smooth(&va)), smooth(&smooth(&vb)));
     let (ha, hb) = (high_pass(&va, &mask), high_pass(&vb, &mask));
     let (mut saa, mut sbb, mut sab, mut n) = (0.0, 0.0, 0.0, 0.0);
