@@ -144,6 +144,10 @@ pub struct SealSettings {
     pub issuer_mismatch: f64,
     /// Chinese letters a ring reading needs before a mismatch is reported on it.
     pub min_read_letters: usize,
+    /// Letters of another known body, absent from the expected one's name, that must be
+    /// read side by side as in its name (and none of the expected body's own) to name
+    /// that body (closed-set identification, `seals::read::identify`).
+    pub issuer_other_letters: usize,
     /// OCR confidence (0..1) a ring reading needs before a mismatch is reported on it:
     /// worn ink reads as confident-looking garbage, which must never accuse a body.
     pub min_read_confidence: f64,
@@ -153,7 +157,7 @@ pub struct SealSettings {
 
 impl Default for SealSettings {
     fn default() -> Self {
-        SealSettings { issuer_match: 0.6, issuer_mismatch: 0.4, min_read_letters: 6, min_read_confidence: 0.6, duplicate_similarity: 0.6 }
+        SealSettings { issuer_match: 0.6, issuer_mismatch: 0.4, min_read_letters: 6, issuer_other_letters: 2, min_read_confidence: 0.6, duplicate_similarity: 0.6 }
     }
 }
 
@@ -460,6 +464,9 @@ impl Config {
             if !(0.0..=1.0).contains(&value) {
                 return Err(bad(settings_name, key, "must be a fraction between 0 and 1"));
             }
+        }
+        if seals.issuer_other_letters < 2 {
+            return Err(bad(settings_name, "seals.issuer_other_letters", "must be at least 2: one misread letter must never name another body"));
         }
         if seals.issuer_mismatch > seals.issuer_match {
             return Err(bad(settings_name, "seals.issuer_mismatch", "must not exceed seals.issuer_match"));

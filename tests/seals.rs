@@ -98,6 +98,7 @@ struct Measures {
     seal_free_pages: usize,
     false_pages: usize,
     false_seals: usize,
+    /// Seals identified as their body (closed-set, `seals::read::identify`).
     read_ok: usize,
     planted_copy_pairs: usize,
     copies_found: usize,
@@ -106,7 +107,7 @@ struct Measures {
     max_genuine: f64,
     min_copy: f64,
     worst_iou: f64,
-    /// Readings sure enough for the check to accuse a body, that name the wrong one.
+    /// Genuine seals the check would call another body's (closed-set or confident reading).
     confident_misreads: usize,
 }
 
@@ -131,6 +132,9 @@ fn measure() -> Measures {
     };
     let config = dossier_verify::config::Config::builtin().expect("built-in config");
     let settings = &config.settings.seals;
+    let mut units: Vec<&str> = truth.files.values().flat_map(|f| f.seals.iter().map(|s| s.issuer.as_str())).filter(|i| !config.rules.cities.iter().any(|c| c.issuer == *i)).collect();
+    units.sort();
+    units.dedup();
     // (file, stamp, impression, seal) of every true seal that was found.
     let mut pairs_pool: Vec<(&str, &str, &str, &Seal)> = Vec::new();
     for (name, file) in &truth.files {
@@ -149,18 +153,21 @@ fn measure() -> Measures {
                     m.found += 1;
                     m.worst_iou = m.worst_iou.min(iou(s.bbox, t.bbox));
                     let text = s.text.clone().unwrap_or_default();
-                    // The check matches the best of the seal's readings.
+                    // The check's closed set: the bureaus, the seal's own body when it is a
+                    // unit (the form names it) and a few other units of the set.
+                    let candidates = candidates(&config, &t.issuer, &units);
                     let score = s.readings.iter().map(|r| read::issuer_score(r, &t.issuer)).fold(0.0, f64::max);
-                    if score >= READ_OK {
-                        m.read_ok += 1;
+                    match read::identify(&s.readings, &t.issuer, &candidates, &rules(settings)) {
+                        read::Identified::Expected => m.read_ok += 1,
+                        read::Identified::Other(other) => {
+                            m.confident_misreads += 1;
+                            eprintln!("{name}: FALSE ACCUSATION: {:?} named {other}", s.readings);
+                        }
+                        read::Identified::Unsure => {}
                     }
-                    // Would the check accuse another body? (Same rule as checks/stamps.rs.)
-                    let other_city = config.rules.cities.iter().filter(|c| c.issuer != t.issuer).any(|c| {
-                        let o = s.readings.iter().map(|r| read::issuer_score(r, &c.issuer)).fold(0.0, f64::max);
-                        o >= settings.issuer_match && o > score
-                    });
+                    // The confident-reading rule of the check, for readings naming no known body.
                     let sure = text.chars().count() >= settings.min_read_letters && s.text_confidence >= settings.min_read_confidence;
-                    if sure && (score < settings.issuer_mismatch || other_city) {
+                    if sure && score < settings.issuer_mismatch {
                         m.confident_misreads += 1;
                         eprintln!("{name}: CONFIDENT MISREAD “{text}” ({:.2})", s.text_confidence);
                     }
@@ -201,6 +208,22 @@ fn measure() -> Measures {
     m
 }
 
+/// The check's identification rules from config/default.toml.
+fn rules(settings: &dossier_verify::config::SealSettings) -> read::Rules {
+    read::Rules { name_score: settings.issuer_match, other_letters: settings.issuer_other_letters, min_letters: settings.min_read_letters }
+}
+
+/// The closed set a seal of `issuer` is identified in: every bureau, `issuer` and three
+/// other units (a form names a unit or a few).
+fn candidates<'a>(config: &'a dossier_verify::config::Config, issuer: &'a str, units: &[&'a str]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = config.rules.cities.iter().map(|c| c.issuer.as_str()).collect();
+    if !out.contains(&issuer) {
+        out.push(issuer);
+    }
+    out.extend(units.iter().copied().filter(|u| *u != issuer).take(3));
+    out
+}
+
 fn measures() -> &'static Measures {
     static CELL: OnceLock<Measures> = OnceLock::new();
     CELL.get_or_init(measure)
@@ -210,7 +233,7 @@ fn measures() -> &'static Measures {
 fn print_quality_figures() {
     let m = measures();
     println!(
-        "seals {}: recall {:.1}% | seal-free pages {}: with a false seal {:.1}% (false seals in all {}) | issuer read {:.1}% (confident misreads {}) | planted copy pairs {}: found {} (min score {:.3}) | genuine pairs {}: flagged {} (max score {:.3}) | worst IoU {:.2}",
+        "seals {}: recall {:.1}% | seal-free pages {}: with a false seal {:.1}% (false seals in all {}) | issuer identified {:.1}% (genuine seals accused {}) | planted copy pairs {}: found {} (min score {:.3}) | genuine pairs {}: flagged {} (max score {:.3}) | worst IoU {:.2}",
         m.seals,
         100.0 * m.found as f64 / m.seals.max(1) as f64,
         m.seal_free_pages,
@@ -242,15 +265,17 @@ fn no_seal_on_seal_free_pages() {
 }
 
 /// Tesseract (chi_sim) reads worn ring lettering poorly (see fixtures/seals/README.md):
-/// this is a floor against regressions, not the 90% the issue asks for.
+/// this is a floor against regressions (6 of 16 identified today), not the 90% the
+/// issue asks for.
 #[test]
 fn issuer_read_rate_does_not_regress() {
     let m = measures();
-    assert!(m.read_ok * 4 >= m.found, "issuer read on {} of {} seals (floor: a quarter)", m.read_ok, m.found);
+    assert!(m.read_ok * 3 >= m.found, "issuer identified on {} of {} seals (floor: a third)", m.read_ok, m.found);
 }
 
-/// A reading the check would believe never names the wrong body: worn ink gives
-/// garbage, and garbage must come with low confidence.
+/// No genuine seal is called another body's: neither by closed-set identification (two
+/// of the other's own letters, none of its own) nor by a confident reading of no known
+/// body. A false accusation of falsified material is the worst error of the product.
 #[test]
 fn no_confident_misreading() {
     assert_eq!(measures().confident_misreads, 0);
@@ -316,6 +341,13 @@ struct CorpusImage {
     stamp_page: Option<u32>,
 }
 
+/// The units the form of a corpus dossier names (its truth file's `application.units`).
+fn dossier_units(dossier: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus").join(format!("{dossier}.truth.json"));
+    let truth: serde_json::Value = std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    truth["application"]["units"].as_array().into_iter().flatten().filter_map(|u| u.as_str().map(str::to_string)).collect()
+}
+
 /// Seal quality on the dossier corpus' page images. Needs the pages rendered first
 /// (`tools/seal_fixtures/corpus_pages.py`), so it is a measurement run on demand:
 /// `SEAL_CORPUS_PAGES=/tmp/corpus-pages cargo test --test seals -- --ignored corpus_quality --nocapture`
@@ -358,6 +390,7 @@ fn corpus_quality() {
         files.entry((img.dossier.clone(), img.path.clone())).or_default().push(i);
     }
     let (mut stamped, mut found, mut read_ok, mut misreads) = (0, 0, 0, 0);
+    let (mut wrong_seals, mut wrong_named) = (0, 0);
     let (mut clean_pages, mut false_pages) = (0, 0);
     for ((dossier, path), idx) in &files {
         let first = &images[idx[0]];
@@ -375,8 +408,34 @@ fn corpus_quality() {
                 }
                 found += 1;
                 let best = on_stamp_page.iter().flat_map(|s| s.readings.iter()).map(|r| read::issuer_score(r, issuer)).fold(0.0, f64::max);
-                if best >= READ_OK {
+                // The check's closed set: every bureau and the units the dossier's form names.
+                let units = dossier_units(dossier);
+                let mut candidates: Vec<&str> = config.rules.cities.iter().map(|c| c.issuer.as_str()).chain(units.iter().map(String::as_str)).collect();
+                if !candidates.contains(&issuer.as_str()) {
+                    candidates.push(issuer);
+                }
+                let verdicts: Vec<read::Identified> = on_stamp_page.iter().map(|s| read::identify(&s.readings, issuer, &candidates, &rules(settings))).collect();
+                if verdicts.contains(&read::Identified::Expected) {
                     read_ok += 1;
+                }
+                for (s, v) in on_stamp_page.iter().zip(&verdicts) {
+                    if let read::Identified::Other(other) = v {
+                        misreads += 1;
+                        eprintln!("FALSE ACCUSATION {dossier} {path}: {:?} named {other} for {issuer}", s.readings);
+                    }
+                }
+                // A planted wrong seal: the report or the scanned form stamped by another
+                // body than the bureau that stamps the other of the two.
+                if matches!(first.kind.as_str(), "recommendation_report" | "application_form") {
+                    let bureau = images.iter().filter(|i| i.dossier == *dossier && matches!(i.kind.as_str(), "recommendation_report" | "application_form")).filter_map(|i| i.stamped_by.as_deref()).find(|b| config.rules.cities.iter().any(|c| c.issuer == *b));
+                    if let Some(bureau) = bureau.filter(|b| *b != issuer) {
+                        wrong_seals += 1;
+                        let named = on_stamp_page.iter().any(|s| matches!(read::identify(&s.readings, bureau, &candidates, &rules(settings)), read::Identified::Other(_)));
+                        if named {
+                            wrong_named += 1;
+                        }
+                        eprintln!("WRONG SEAL {dossier} {path}: {issuer} instead of {bureau}: named {named}");
+                    }
                 }
                 for s in &on_stamp_page {
                     let text = s.text.clone().unwrap_or_default();
@@ -443,7 +502,7 @@ fn corpus_quality() {
         }
     }
     println!(
-        "corpus: stamped files {stamped}: seal found {found} ({:.1}%) | issuer read {read_ok} ({:.1}%), confident misreads {misreads} | seal-free pages {clean_pages}: with a false seal {false_pages} ({:.1}%) | pasted-seal dossiers {}: found {planted_found} | other dossiers with a flagged pair {false_copy_dossiers} (max unflagged score {max_other:.3})",
+        "corpus: stamped files {stamped}: seal found {found} ({:.1}%) | issuer identified {read_ok} ({:.1}%), genuine seals accused {misreads} | wrong seals named {wrong_named}/{wrong_seals} | seal-free pages {clean_pages}: with a false seal {false_pages} ({:.1}%) | pasted-seal dossiers {}: found {planted_found} | other dossiers with a flagged pair {false_copy_dossiers} (max unflagged score {max_other:.3})",
         100.0 * found as f64 / stamped.max(1) as f64,
         100.0 * read_ok as f64 / found.max(1) as f64,
         100.0 * false_pages as f64 / clean_pages.max(1) as f64,

@@ -11,10 +11,11 @@
 //! Copies: every two impressions of the dossier are compared (`seals::copies`); real
 //! inkings always differ, so two that are the same image after alignment are flagged.
 //! Two byte-identical files (the same scan put in two folders) are one document, not a
-//! copy, and are not compared with each other.
+//! copy, and are not compared with each other; nor are two electronic seals (pictures
+//! on text PDF pages), one picture by design.
 
 use crate::config::{City, Config};
-use crate::extract::{Extracted, ExtractedFile};
+use crate::extract::{Extracted, ExtractedFile, TextSource};
 use crate::report::{Code, Finding, Location};
 use crate::seals::{copies, read, Seal};
 
@@ -108,104 +109,114 @@ fn missing(file: &ExtractedFile, title: &str, whose: Whose, expected: &Expected,
     .actual("未发现公章")
 }
 
-/// How one read seal compares with the body that should have stamped.
-struct Reading<'s> {
-    seal: &'s Seal,
-    /// Score against the expected body (best over the seal's readings).
-    score: f64,
-    /// Another body that the text names clearly better, if any.
-    other: Option<String>,
+/// Every reading of a seal (its most confident text first), without repeats.
+fn readings_of(seal: &Seal) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in seal.text.iter().chain(seal.readings.iter()) {
+        if !r.is_empty() && !out.contains(r) {
+            out.push(r.clone());
+        }
+    }
+    out
 }
 
-/// Best score of any of a seal's readings against `name`.
-fn best_score(seal: &Seal, name: &str) -> f64 {
-    seal.readings.iter().chain(seal.text.iter()).map(|r| read::issuer_score(r, name)).fold(0.0, f64::max)
+/// A seal that names another body than the one that must stamp.
+struct Accused<'s> {
+    seal: &'s Seal,
+    /// What was read (the reading that names the other body).
+    text: String,
+    /// The known body it names, when it is one (a confident reading of an unknown name has none).
+    other: Option<String>,
 }
 
 fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, expected: &Expected, config: &Config) -> Option<Finding> {
     let s = &config.settings.seals;
-    let mut readings = Vec::new();
+    let rules = read::Rules { name_score: s.issuer_match, other_letters: s.issuer_other_letters, min_letters: s.min_read_letters };
+    // The closed set: whoever stamped is one of the bureaus or one of the form's units.
+    let candidates: Vec<&str> = expected.cities.iter().map(|c| c.issuer.as_str()).chain(expected.units.iter().map(String::as_str)).collect();
+    let wanted: Vec<&str> = match (whose, expected.city) {
+        (Whose::CityBureau, Some(city)) => vec![city.issuer.as_str()],
+        (Whose::CityBureau, None) => expected.cities.iter().map(|c| c.issuer.as_str()).collect(),
+        (Whose::Unit, _) if expected.units.is_empty() => return None,
+        (Whose::Unit, _) => expected.units.iter().map(String::as_str).collect(),
+    };
+    let mut accused: Option<Accused> = None;
     for seal in seals {
-        if seal.text.is_none() && seal.readings.is_empty() {
+        let readings = readings_of(seal);
+        if readings.is_empty() {
             continue;
         }
-        let reading = match whose {
-            Whose::CityBureau => {
-                // Score against every city's body: a neighbour city's seal differs by two
-                // letters only, so the right city must win, not merely score well.
-                let mut best: Option<(&City, f64)> = None;
-                for city in expected.cities {
-                    let score = best_score(seal, &city.issuer);
-                    if best.is_none_or(|(_, b)| score > b) {
-                        best = Some((city, score));
-                    }
-                }
-                match expected.city {
-                    Some(city) => {
-                        let score = best_score(seal, &city.issuer);
-                        let other = best
-                            .filter(|(c, b)| c.name != city.name && *b >= s.issuer_match && *b > score)
-                            .map(|(c, _)| c.issuer.clone());
-                        Reading { seal, score: if other.is_some() { 0.0 } else { score }, other }
-                    }
-                    None => Reading { seal, score: best.map_or(0.0, |(_, b)| b), other: None },
-                }
+        let verdicts: Vec<read::Identified> = wanted.iter().map(|w| read::identify(&readings, w, &candidates, &rules)).collect();
+        if verdicts.contains(&read::Identified::Expected) {
+            return None;
+        }
+        if accused.is_some() {
+            continue;
+        }
+        // Named by every wanted body as the same outsider: that body's seal.
+        let others: Vec<&str> = verdicts
+            .iter()
+            .filter_map(|v| match v {
+                read::Identified::Other(o) if !wanted.contains(&o.as_str()) => Some(o.as_str()),
+                _ => None,
+            })
+            .collect();
+        if others.len() == verdicts.len() && others.windows(2).all(|w| w[0] == w[1]) {
+            if let Some(other) = others.first() {
+                let text = readings.iter().max_by_key(|r| wanted.iter().map(|w| read::distinct_hits(std::slice::from_ref(*r), other, w)).min().unwrap_or(0)).cloned().unwrap_or_default();
+                accused = Some(Accused { seal, text, other: Some(other.to_string()) });
+                continue;
             }
-            Whose::Unit => {
-                if expected.units.is_empty() {
-                    return None;
-                }
-                let score = expected.units.iter().map(|u| best_score(seal, u)).fold(0.0, f64::max);
-                Reading { seal, score, other: None }
-            }
-        };
-        readings.push(reading);
+        }
+        // A confident reading that names none of the wanted bodies (an unknown body's
+        // seal read cleanly). Worn ink reads as confident-looking garbage only rarely,
+        // and then short: both the length and the confidence must hold.
+        let text = seal.text.clone().unwrap_or_default();
+        let score = wanted.iter().map(|w| readings.iter().map(|r| read::issuer_score(r, w)).fold(0.0, f64::max)).fold(0.0, f64::max);
+        if text.chars().count() >= s.min_read_letters && seal.text_confidence >= s.min_read_confidence && score < s.issuer_mismatch {
+            accused = Some(Accused { seal, text, other: None });
+        }
     }
-    if readings.iter().any(|r| r.score >= s.issuer_match) {
-        return None;
-    }
-    // Only a seal read well and surely enough to name someone else is reported; an
-    // unreadable or worn ring is left to the reviewer's eye (the crop is in the report).
-    let clear = readings
-        .iter()
-        .filter(|r| {
-            let text = r.seal.text.as_deref().unwrap_or("");
-            text.chars().count() >= s.min_read_letters
-                && r.seal.text_confidence >= s.min_read_confidence
-                && (r.other.is_some() || r.score < s.issuer_mismatch)
-        })
-        .min_by(|a, b| a.score.total_cmp(&b.score))?;
-    let text = clear.seal.text.clone().unwrap_or_default();
+    let accused = accused?;
     let label = expected.label(whose);
-    let named = match &clear.other {
-        Some(other) if *other != text => format!("（最接近“{other}”）"),
-        _ => String::new(),
+    let named = match &accused.other {
+        Some(other) => format!("，其中可辨认出“{other}”特有的文字，而无应盖单位特有的文字"),
+        None => String::new(),
+    };
+    let actual = match &accused.other {
+        Some(other) => format!("{other}公章（印文识别为“{}”）", accused.text),
+        None => format!("印文识别为“{}”", accused.text),
     };
     Some(
         Finding::new(
             Code::StampIssuerMismatch,
-            format!("文件“{}”第{}页的公章印文识别为“{text}”{named}，与应盖的{label}不符，请人工核对盖章单位", file.path, clear.seal.page),
-            Location::page(&file.path, clear.seal.page),
+            format!("文件“{}”第{}页的公章印文识别为“{}”{named}，与应盖的{label}不符，请人工核对盖章单位", file.path, accused.seal.page, accused.text),
+            Location::page(&file.path, accused.seal.page),
         )
         .expected(label)
-        .actual(text),
+        .actual(actual),
     )
 }
 
-/// Pairs of impressions that are one image.
+/// Pairs of impressions that are one image. Two seals both on text pages of electronic
+/// documents (embedded pictures, not scans) are not compared: an electronic seal (电子公章)
+/// is one picture by design, and its reuse is no sign of a copy (docs/spec/findings.md).
 fn duplicates(extracted: &Extracted, threshold: f64) -> Vec<Finding> {
-    let all: Vec<(&ExtractedFile, &Seal)> = extracted
+    let all: Vec<(&ExtractedFile, &Seal, bool)> = extracted
         .files
         .iter()
-        .flat_map(|f| f.pages.iter().flat_map(move |p| p.seals.iter().map(move |s| (f, s))))
-        .filter(|(_, s)| !s.signature.is_empty())
+        .flat_map(|f| f.pages.iter().flat_map(move |p| p.seals.iter().map(move |s| (f, s, p.source == TextSource::Text))))
+        .filter(|(_, s, _)| !s.signature.is_empty())
         .collect();
-    let prepared: Vec<Option<copies::Prepared>> = all.iter().map(|(_, s)| copies::prepare(&s.signature)).collect();
+    let prepared: Vec<Option<copies::Prepared>> = all.iter().map(|(_, s, _)| copies::prepare(&s.signature)).collect();
     let mut findings = Vec::new();
     for i in 0..all.len() {
         for j in i + 1..all.len() {
-            let ((fa, a), (fb, b)) = (all[i], all[j]);
+            let ((fa, a, electronic_a), (fb, b, electronic_b)) = (all[i], all[j]);
             if fa.path != fb.path && fa.sha256 == fb.sha256 {
+                continue;
+            }
+            if electronic_a && electronic_b {
                 continue;
             }
             let (Some(pa), Some(pb)) = (&prepared[i], &prepared[j]) else { continue };
@@ -376,6 +387,33 @@ mod tests {
         assert!(findings.is_empty(), "{findings:?}");
     }
 
+    /// A unit's seal on the report, worn: only a few letters read, at low confidence, but
+    /// two of them are the unit's own (中心 in no bureau's name) and none the bureau's.
+    #[test]
+    fn a_worn_unit_seal_on_the_report_is_named_by_its_own_letters() {
+        let mut worn = seal(1, Some("章基阅本相助六着中心一"), signature(1));
+        worn.text_confidence = 0.3;
+        let mut extracted_form = form();
+        extracted_form.units = vec![field("沈阳市医药行业协会培训中心")];
+        let files = vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![worn])])];
+        let extracted = Extracted { files, form_editable: Some(extracted_form), ..Extracted::default() };
+        let config = config();
+        let ctx = CheckContext { extracted: &extracted, config: &config, received_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 22).unwrap() };
+        let findings = check(&ctx);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].code, Code::StampIssuerMismatch);
+        assert!(findings[0].message.contains("沈阳市医药行业协会培训中心") && findings[0].message.contains("沈阳市人力资源和社会保障局"), "{}", findings[0].message);
+    }
+
+    /// One misread letter of a neighbour city (人 worn into 大) accuses nobody.
+    #[test]
+    fn one_letter_of_another_city_is_not_a_mismatch() {
+        let mut worn = seal(1, Some("名信访大福需涡汪会全全局"), signature(1));
+        worn.text_confidence = 0.3;
+        let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![worn])])]);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
     #[test]
     fn any_of_the_readings_may_match() {
         let mut s = seal(1, Some("这时产人力贵宙克让会所多届"), signature(1));
@@ -405,6 +443,26 @@ mod tests {
         ];
         let findings = run(files);
         insta::assert_json_snapshot!(findings);
+    }
+
+    /// One electronic seal picture on two text PDFs is how electronic seals work, not a
+    /// copy; the same picture on a scanned page and a text page is a copy.
+    #[test]
+    fn an_electronic_seal_reused_on_text_pdfs_is_not_a_copy() {
+        let sig = signature(7);
+        let text_page = |n: u32, s: Seal| Page { source: TextSource::Text, ..page(n, 1654, vec![s]) };
+        let files = vec![
+            file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![text_page(1, seal(1, Some("沈阳市人力资源和社会保障局"), sig.clone()))]),
+            file("申报表.pdf", DocKind::ApplicationForm, Format::Pdf, vec![text_page(1, seal(1, Some("沈阳市人力资源和社会保障局"), sig.clone()))]),
+        ];
+        let findings = run(files);
+        assert!(findings.is_empty(), "{findings:?}");
+        let files = vec![
+            file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![text_page(1, seal(1, Some("沈阳市人力资源和社会保障局"), sig.clone()))]),
+            file("申报表.pdf", DocKind::ApplicationForm, Format::Pdf, vec![page(1, 1654, vec![seal(1, Some("沈阳市人力资源和社会保障局"), sig)])]),
+        ];
+        let codes: Vec<Code> = run(files).iter().map(|f| f.code).collect();
+        assert_eq!(codes, vec![Code::StampDuplicatedImage]);
     }
 
     #[test]

@@ -99,6 +99,133 @@ pub fn issuer_score(read: &str, expected: &str) -> f64 {
     1.0 - best as f64 / e.len() as f64
 }
 
+/// Letters of `name` that a best semi-global alignment with `read` pairs with the same
+/// letter (the letters of the name actually read, in their place), as (position in
+/// `name`, position in `read`), last first.
+fn matched_letters(read: &[char], name: &[char]) -> Vec<(usize, usize)> {
+    let (n, m) = (name.len(), read.len());
+    // d[i][j]: edit cost of name[..i] against read[..j] with a free start in `read`.
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let sub = d[i - 1][j - 1] + usize::from(name[i - 1] != read[j - 1]);
+            d[i][j] = sub.min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
+        }
+    }
+    let Some(mut j) = (0..=m).min_by_key(|&j| d[n][j]) else { return Vec::new() };
+    let mut i = n;
+    let mut matched = Vec::new();
+    while i > 0 && j > 0 {
+        let same = name[i - 1] == read[j - 1];
+        if d[i][j] == d[i - 1][j - 1] + usize::from(!same) {
+            if same {
+                matched.push((i - 1, j - 1));
+            }
+            i -= 1;
+            j -= 1;
+        } else if d[i][j] == d[i - 1][j] + 1 {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    matched
+}
+
+/// How many letters of `name` that `other` lacks are read in their place, best over the
+/// readings: the evidence for `name` against `other`. The letters both share (the
+/// bureaus' common 市人力资源和社会保障局, or 本溪 for two bodies of one city) tell
+/// nothing about which of the two stamped.
+pub fn distinct_hits(readings: &[String], name: &str, other: &str) -> usize {
+    distinct(readings, name, other).0
+}
+
+/// (letters, longest run): [`distinct_hits`], and the longest run of them read one after
+/// the other as they stand in `name` (大连 read as 大连, 中心 as 中心).
+fn distinct(readings: &[String], name: &str, other: &str) -> (usize, usize) {
+    let name: Vec<char> = cjk_only(name).chars().collect();
+    let other: Vec<char> = cjk_only(other).chars().collect();
+    let mut best = (0, 0);
+    for r in readings {
+        let read: Vec<char> = cjk_only(r).chars().collect();
+        let hits: Vec<(usize, usize)> = matched_letters(&read, &name).into_iter().filter(|&(i, _)| !other.contains(&name[i])).collect();
+        // `hits` runs backwards: a run is a chain of (i, j) → (i − 1, j − 1).
+        let (mut run, mut longest) = (0, 0);
+        for (k, &(i, j)) in hits.iter().enumerate() {
+            let chained = k > 0 && hits[k - 1] == (i + 1, j + 1);
+            run = if chained { run + 1 } else { 1 };
+            longest = longest.max(run);
+        }
+        best = (best.0.max(hits.len()), best.1.max(longest));
+    }
+    best
+}
+
+/// Whose seal a ring reading is, among the bodies that could have stamped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Identified {
+    /// The expected body: its name read well, or its own letters read where every other
+    /// known body's are not.
+    Expected,
+    /// Another known body, clearly: its own letters read, none of the expected body's.
+    Other(String),
+    /// Too little read to tell (worn ink, letters under a signature).
+    Unsure,
+}
+
+/// How sure [`identify`] must be.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// Fuzzy score ([`issuer_score`]) at which a reading names the expected body outright.
+    pub name_score: f64,
+    /// Letters of another body, absent from the expected one, that must be read one
+    /// after the other, as they stand in its name, before the seal is said to be that
+    /// body's.
+    pub other_letters: usize,
+    /// Letters a reading needs before it may name another body.
+    pub min_letters: usize,
+}
+
+/// Closed-set identification of a seal from its readings: the body that stamped is one
+/// of `candidates` (the bureaus of the rules file and the units on the form), so a
+/// reading is judged by the letters that tell `expected` from each of them, not by how
+/// much of the whole name survived the ink.
+///
+/// Another body is named first, and only on two of its own letters read side by side as
+/// in its name (大连, 中心), and none of the expected body's: one letter is too often a
+/// misreading (人 read as 大 makes a 大连 out of any bureau), and two scattered ones
+/// happen by chance in garbage (本…和 in a worn unit seal is no 本溪 bureau). The
+/// expected body is recognised when it has more of its own letters read than every
+/// other candidate has against it.
+pub fn identify(readings: &[String], expected: &str, candidates: &[&str], rules: &Rules) -> Identified {
+    let others: Vec<&str> = candidates.iter().copied().filter(|c| cjk_only(c) != cjk_only(expected) && !c.is_empty()).collect();
+    let letters = readings.iter().map(|r| cjk_only(r).chars().count()).max().unwrap_or(0);
+    if letters >= rules.min_letters {
+        let accused = others
+            .iter()
+            .map(|o| (distinct(readings, o, expected), distinct_hits(readings, expected, o), *o))
+            .filter(|&((_, run), ours, _)| run >= rules.other_letters && ours == 0)
+            .max_by_key(|&((theirs, _), _, _)| theirs);
+        if let Some((_, _, other)) = accused {
+            return Identified::Other(other.to_string());
+        }
+    }
+    // Checked after the accusation: a neighbour's seal read well still scores about 0.6
+    // against the expected bureau, whose 11 shared letters it carries.
+    if readings.iter().any(|r| issuer_score(r, expected) >= rules.name_score) {
+        return Identified::Expected;
+    }
+    let wins = !others.is_empty() && others.iter().all(|o| distinct_hits(readings, expected, o) > distinct_hits(readings, o, expected));
+    if wins {
+        Identified::Expected
+    } else {
+        Identified::Unsure
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +246,52 @@ mod tests {
         let read = "大连市人力资源和社会保障局";
         assert!(issuer_score(read, "大连市人力资源和社会保障局") > issuer_score(read, "沈阳市人力资源和社会保障局"));
         assert!(issuer_score("大连阳光家政服务职业培训学校", "沈阳市人力资源和社会保障局") < 0.4);
+    }
+
+
+    fn rules() -> Rules {
+        Rules { name_score: 0.6, other_letters: 2, min_letters: 6 }
+    }
+
+    const BUREAUS: [&str; 3] = ["沈阳市人力资源和社会保障局", "大连市人力资源和社会保障局", "丹东市人力资源和社会保障局"];
+
+    #[test]
+    fn one_city_letter_read_in_place_identifies_the_bureau() {
+        let read = vec!["月东市人为资源机社会保不风".to_string()];
+        assert_eq!(identify(&read, "丹东市人力资源和社会保障局", &BUREAUS, &rules()), Identified::Expected);
+    }
+
+    #[test]
+    fn another_citys_two_letters_name_that_city() {
+        let read = vec!["大连市人尹资源和会保税局".to_string()];
+        assert_eq!(identify(&read, "沈阳市人力资源和社会保障局", &BUREAUS, &rules()), Identified::Other("大连市人力资源和社会保障局".into()));
+    }
+
+    #[test]
+    fn a_single_misread_letter_accuses_nobody() {
+        // 人 misread as 大: one letter of 大连, not enough.
+        let read = vec!["名信访大福需涡汪会全全局".to_string()];
+        assert_eq!(identify(&read, "沈阳市人力资源和社会保障局", &BUREAUS, &rules()), Identified::Unsure);
+    }
+
+    #[test]
+    fn a_unit_seal_on_a_bureau_document_is_named() {
+        let candidates = ["本溪市人力资源和社会保障局", "沈阳市人力资源和社会保障局", "本溪市医药行业协会培训中心"];
+        let read = vec!["章基阅本相助六着中心一".to_string()];
+        assert_eq!(identify(&read, "本溪市人力资源和社会保障局", &candidates, &rules()), Identified::Other("本溪市医药行业协会培训中心".into()));
+    }
+
+    #[test]
+    fn two_scattered_letters_name_nobody() {
+        // A worn seal of a unit the form does not name: 本 and 和 of a bureau, apart.
+        let candidates = ["本溪市人力资源和社会保障局", "丹东市人力资源和社会保障局", "丹东市烹饪协会职业技能培训学校"];
+        let read = vec!["髓条本六兴区击光如和起说胜投".to_string()];
+        assert_eq!(identify(&read, "丹东市烹饪协会职业技能培训学校", &candidates, &rules()), Identified::Unsure);
+    }
+
+    #[test]
+    fn too_short_a_reading_names_nobody_else() {
+        assert_eq!(identify(&["大连".to_string()], "沈阳市人力资源和社会保障局", &BUREAUS, &rules()), Identified::Unsure);
     }
 
     #[test]

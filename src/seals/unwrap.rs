@@ -30,9 +30,8 @@ const LETTER_PX: f64 = 44.0;
 const LETTER_SHARE: f64 = 0.3;
 
 /// How redness becomes darkness in a strip: (white below, black above) as multiples of
-/// the segmentation threshold. Some ink reads better with a higher black point (15% vs
-/// 10% of the corpus seals read with the low one alone);
-/// the reader tries them in this order (each try is a Tesseract call, ~0.2 s).
+/// the segmentation threshold. The reader tries the next only when a strip reads next
+/// to nothing (each try is a Tesseract call, ~0.1-0.2 s).
 pub const CONTRASTS: [(f64, f64); 2] = [(0.5, 2.0), (1.0, 3.0)];
 
 /// The text band of `seal` as a strip, ink black on white.
