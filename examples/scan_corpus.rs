@@ -5,7 +5,8 @@
 //! where the scan was made to differ). Prints mismatches and totals.
 //!
 //! Run: `OMP_THREAD_LIMIT=1 cargo run --example scan_corpus -- fixtures/corpus`
-//! (`SCAN_ONLY=defect-07,clean-03` limits it to dossiers whose name contains one of those).
+//! (`SCAN_ONLY=defect-07,clean-03` limits it to dossiers whose name contains one of those;
+//! `SCAN_PSM=4` reads with another Tesseract page segmentation mode).
 
 use dossier_verify::config::Config;
 use dossier_verify::extract::{self, Hooks};
@@ -20,7 +21,11 @@ fn main() {
         .init();
     let corpus = std::env::args().nth(1).unwrap_or_else(|| "fixtures/corpus".into());
     let only: Vec<String> = std::env::var("SCAN_ONLY").map(|v| v.split(',').map(str::to_string).collect()).unwrap_or_default();
-    let config = Config::builtin().expect("config");
+    let mut config = Config::builtin().expect("config");
+    // SCAN_PSM=4 measures another page segmentation mode for the first reading.
+    if let Some(psm) = std::env::var("SCAN_PSM").ok().and_then(|v| v.parse().ok()) {
+        config.settings.ocr.page_segmentation_mode = psm;
+    }
     let (mut ok, mut all) = (0, 0);
     let mut truths: Vec<_> = std::fs::read_dir(&corpus).expect("corpus dir").flatten().map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(".truth.json")).collect();
     truths.sort();
