@@ -424,16 +424,23 @@ fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location)
         };
         // The row's figures, with those of a row split off it: a label glyph boxed
         // taller than its neighbours ("数" over "人") starts a row of its own, and the
-        // figures may join that one.
+        // figures may join that one. A token lying over one of the row's own is the same
+        // cell read twice (what split the rows), not another figure.
         let row = &rows[i];
         let centre = |r: &Row| (r.y0 as u64 + r.y1 as u64) / 2;
-        let mut tokens: Vec<&Token> = rows
+        let over = |a: &Token, b: &Token| {
+            let shared = a.x1.min(b.x1) as i64 - a.x0.max(b.x0) as i64;
+            shared * 2 > (a.x1 - a.x0).min(b.x1 - b.x0) as i64
+        };
+        let mut tokens: Vec<&Token> = row.tokens.iter().filter(|t| t.x0 >= label_x).collect();
+        let split_off: Vec<&Token> = rows
             .iter()
             .enumerate()
-            .filter(|(j, r)| *j == i || (*j > header && (row.y0 as u64..=row.y1 as u64).contains(&centre(r)) && (r.y0 as u64..=r.y1 as u64).contains(&centre(row))))
+            .filter(|(j, r)| *j != i && *j > header && (row.y0 as u64..=row.y1 as u64).contains(&centre(r)) && (r.y0 as u64..=r.y1 as u64).contains(&centre(row)))
             .flat_map(|(_, r)| r.tokens.iter())
-            .filter(|t| t.x0 >= label_x)
+            .filter(|t| t.x0 >= label_x && !row.tokens.iter().any(|own| over(own, t)))
             .collect();
+        tokens.extend(split_off);
         tokens.sort_by_key(|t| t.x0);
         let mut texts: Vec<String> = vec![String::new(); columns.len()];
         let mut sure: Vec<f64> = vec![1.0; columns.len()];
