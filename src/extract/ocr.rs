@@ -57,8 +57,9 @@ const LINE_DOUBT: f64 = 0.85;
 const SAME_LINE_HAN: f64 = 0.8;
 /// Skew under this (degrees) is left alone: resampling costs more than it gains.
 const MIN_SKEW: f32 = 0.3;
-/// Cache format version, part of the key so a change of the result type invalidates it.
-const CACHE_VERSION: &str = "ocr-v2";
+/// Cache format version, part of the key so a change of the result type or of how a page
+/// is read (v3: prose lines and figures re-read, unconfirmed figures capped) invalidates it.
+const CACHE_VERSION: &str = "ocr-v3";
 
 thread_local! {
     /// This thread's engines by language (the page language, and the figure language).
