@@ -66,7 +66,7 @@ fn file(path: &str, format: Format, kind: DocKind) -> ExtractedFile {
 
 fn form(version: FormVersion, path: &str, config: &Config) -> FormData {
     let field = |text: &str| Field { text: text.into(), location: Location::file(path) };
-    let figure = |value: f64, text: String| Figure { text, value: Some(value), location: Location::file(path) };
+    let figure = |value: f64, text: String| Figure { text, value: Some(value), location: Location::file(path), confidence: None };
     let boxes = |labels: &[String], checked: &str| {
         labels.iter().map(|l| Checkbox { label: l.clone(), checked: l == checked, location: Location::file(path) }).collect()
     };

@@ -81,6 +81,10 @@ pub struct OcrSettings {
     /// absent or empty: no second reading.
     #[serde(default)]
     pub figure_language: Option<String>,
+    /// Page segmentation mode of a second reading of a scanned 申报表's first page when
+    /// the first reading left fields of the form unread; absent: no second reading.
+    #[serde(default)]
+    pub form_retry_page_segmentation_mode: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -150,6 +150,29 @@ pub fn best_substring_similarity(needle: &str, haystack: &str) -> f64 {
     1.0 - best as f64 / n.len() as f64
 }
 
+/// [`best_substring_similarity`] over an OCR reading whose characters carry whether OCR
+/// was sure of them: a character OCR itself doubted matches any typed one (a guess is no
+/// evidence either way: chi_sim read "葫芦岛" as "戎芦岛" with 芦 at 0%). Missing and extra
+/// characters still count.
+pub fn best_substring_similarity_read(needle: &str, haystack: &[(char, bool)]) -> f64 {
+    let n: Vec<char> = needle.chars().collect();
+    if n.is_empty() {
+        return 1.0;
+    }
+    let mut previous = vec![0usize; haystack.len() + 1];
+    let mut current = vec![0usize; haystack.len() + 1];
+    for (i, cn) in n.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, (ch, sure)) in haystack.iter().enumerate() {
+            let substitution = usize::from(*sure && cn != ch);
+            current[j + 1] = (previous[j] + substitution).min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let best = previous.iter().copied().min().unwrap_or(n.len());
+    1.0 - best as f64 / n.len() as f64
+}
+
 /// Whether a figure read by OCR differs from the typed one in exactly one digit (same
 /// number of digits): 61.5 read as 91.5. Such a difference is more likely a misread than a
 /// contradiction; a changed figure (2150 → 2330) differs in more than one digit.
@@ -229,6 +252,19 @@ impl<'a> RowFindings<'a> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn doubted_characters_match_anything_missing_ones_do_not() {
+        let read = |t: &str, sure: &[bool]| t.chars().zip(sure.iter().copied()).collect::<Vec<_>>();
+        let page = read("名称戎芦岛泳装", &[true, true, true, false, true, true, true]);
+        assert!((best_substring_similarity_read("葫芦岛泳装", &page) - 0.8).abs() < 1e-9, "戎 is sure: one substitution");
+        let page = read("名称戎芦岛泳装", &[true, true, false, false, true, true, true]);
+        assert_eq!(best_substring_similarity_read("葫芦岛泳装", &page), 1.0);
+        let page = read("名称芦岛", &[true, true, false, false]);
+        assert!(best_substring_similarity_read("葫芦岛泳装", &page) < 0.7, "characters not read at all still count");
+        assert_eq!(best_substring_similarity_read("", &page), 1.0);
+    }
+
     use super::*;
 
     #[test]
@@ -295,14 +331,14 @@ mod tests {
 
     #[test]
     fn counts_and_rates_are_read_safely() {
-        let fig = |v: Option<f64>| Figure { text: "x".into(), value: v, location: Location::default() };
+        let fig = |v: Option<f64>| Figure { text: "x".into(), value: v, location: Location::default(), confidence: None };
         assert_eq!(count_of(Some(&fig(Some(2150.0)))), Some(2150));
         assert_eq!(count_of(Some(&fig(Some(2150.5)))), None);
         assert_eq!(count_of(Some(&fig(None))), None, "a count written 八百余人 that did not parse");
         assert_eq!(rate_of(Some(&fig(Some(0.85)))), Some(0.85));
         assert_eq!(rate_of(Some(&fig(Some(85.0)))), None, "85 not turned into a fraction is not a rate");
         assert!(is_blank(None));
-        assert!(is_blank(Some(&Figure { text: " ".into(), value: None, location: Location::default() })));
-        assert!(!is_blank(Some(&Figure { text: "八成".into(), value: None, location: Location::default() })));
+        assert!(is_blank(Some(&Figure { text: " ".into(), value: None, location: Location::default(), confidence: None })));
+        assert!(!is_blank(Some(&Figure { text: "八成".into(), value: None, location: Location::default(), confidence: None })));
     }
 }

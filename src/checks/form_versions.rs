@@ -9,19 +9,26 @@
 //! The scan is read by OCR, and its reader misplaces and misreads cells, so a typed name
 //! (brand, each occupation, each unit) must appear somewhere in the scan's OCR text to
 //! `tolerances.text_match_min_similarity` (approximate search: noise and one misread
-//! character are always forgiven, a different name is not); field is compared with field only
-//! when the scan's text is not at hand. Figures must be equal, read at the precision the
-//! editable form prints (OCR adds digits: 62.9% read as 62.99%), ignoring digits added or
-//! lost around a count ("818" read as "81810", "548" as "520548") and a single differing digit (46%
-//! read as 40%: corpus defect-23) — a changed figure differs in more than one digit
-//! (+43 people changes two). A figure the OCR did not find is not compared. Ticked boxes are compared only
+//! character are always forgiven, a different name is not, and a character of a word OCR
+//! itself doubted — confidence under `ocr::UNSURE_WORD` — matches any: a guess is no
+//! evidence); field is compared with field only when the scan's text is not at hand.
+//! Figures must be equal, read at the precision the editable form prints (OCR adds
+//! digits: 62.9% read as 62.99%), ignoring digits added or lost around a count ("818" read
+//! as "81810", "548" as "520548"). A figure OCR doubts — chi_sim unsure of it, or the
+//! figure language (eng) not reading the same digits (`Figure::confidence` under
+//! `ocr::UNSURE_WORD`) — is not compared: "46%" read as "40%" (corpus defect-23), "87.3%"
+//! as "7" (clean-07) are no evidence. A figure both readers read alike that differs in a
+//! single digit is a changed figure (defect-18); with no confidence at all (no second
+//! reader) a single differing digit is still forgiven. A figure the OCR did not find is not compared. Ticked boxes are compared only
 //! with `tolerances.compare_scanned_checkboxes` (off: tick marks are misread on clean
 //! scans), and never when the scan shows none ticked in a row.
 
 use crate::extract::{Figure, FormData, FormYear};
 use crate::report::{Code, Finding, Location};
 
-use super::common::{best_substring_similarity, in_file, normalize, ocr_similarity, one_digit_apart, percent, round9};
+use crate::extract::ocr::UNSURE_WORD;
+
+use super::common::{best_substring_similarity_read, in_file, normalize, ocr_similarity, one_digit_apart, percent, round9};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
@@ -33,13 +40,19 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
 
     // The scan's whole OCR text: a typed name must be on the stamped paper, wherever the
     // form reader placed (or misplaced) it in the scan's fields.
-    let page_text: String = ctx
+    let page_text: Vec<(char, bool)> = ctx
         .extracted
         .files
         .iter()
         .filter(|f| f.path == scanned.path)
         .flat_map(|f| &f.pages)
-        .map(|p| normalize(&p.text))
+        .flat_map(|p| -> Vec<(char, bool)> {
+            if p.words.is_empty() {
+                normalize(&p.text).chars().map(|c| (c, true)).collect()
+            } else {
+                p.words.iter().flat_map(|w| normalize(&w.text).chars().map(|c| (c, w.confidence >= UNSURE_WORD)).collect::<Vec<_>>()).collect()
+            }
+        })
         .collect();
     if page_text.is_empty() {
         fields_against_fields(editable, scanned, min, &mut out);
@@ -52,7 +65,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             let wanted = normalize(text);
             // One misread character is always forgiven: in a 4-character brand name it is 25%.
             let needed = min.min(1.0 - 1.0 / wanted.chars().count().max(1) as f64);
-            if !wanted.is_empty() && best_substring_similarity(&wanted, &page_text) < needed {
+            if !wanted.is_empty() && best_substring_similarity_read(&wanted, &page_text) < needed {
                 let location = location.cloned().unwrap_or_else(|| Location::file(&scanned.path));
                 out.push(what, text, "盖章扫描件中未见此内容", &location);
             }
@@ -80,7 +93,16 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
             if let (Some(fa), Some(fb)) = (pick(a), pick(b)) {
                 if let (Some(va), Some(vb)) = (fa.value, fb.value) {
                     let vb = precision_of(&fa.text, vb, is_rate);
-                    if round9(va) != round9(vb) && !digits_added_or_lost(va, vb, is_rate) && !one_digit_apart(va, vb, is_rate) {
+                    // A figure OCR doubts (chi_sim unsure, or eng not reading the same
+                    // digits) proves nothing either way: not compared. One both readers
+                    // read alike is: a single digit that differs is then a changed figure.
+                    // Without a confidence (no second reader) one digit is forgiven.
+                    if fb.confidence.is_some_and(|c| c < UNSURE_WORD) {
+                        tracing::debug!(year, label, "scanned figure doubted by OCR: not compared");
+                        continue;
+                    }
+                    let forgiven = fb.confidence.is_none() && one_digit_apart(va, vb, is_rate);
+                    if round9(va) != round9(vb) && !digits_added_or_lost(va, vb, is_rate) && !forgiven {
                         let show = |v: f64| if is_rate { percent(v) } else { format!("{}人", round9(v)) };
                         out.push(&format!("{year}年{label}"), &show(va), &show(vb), &fb.location);
                     }
@@ -281,6 +303,42 @@ mod tests {
         assert!(kit.run(run).is_empty());
         kit.scan_mut().years[0].employment_rate.as_mut().unwrap().value = Some(0.519);
         assert_eq!(codes(&kit.run(run)), ["FORM_VERSION_MISMATCH"], "46.9 → 51.9: two digits");
+    }
+
+    #[test]
+    fn a_single_digit_two_readers_agree_on_is_a_change() {
+        // Corpus defect-18 style: chi_sim and eng both read the scan's figure; a digit
+        // that differs from the typed one is then on the paper, not in the reading.
+        let mut kit = Kit::clean();
+        let read = kit.scan_mut().years[1].trainees.as_mut().unwrap();
+        read.value = Some(11.0);
+        read.confidence = Some(0.91);
+        let findings = kit.run(run);
+        assert_eq!(codes(&findings), ["FORM_VERSION_MISMATCH"]);
+        assert_eq!((findings[0].expected.as_deref(), findings[0].actual.as_deref()), (Some("10人"), Some("11人")));
+        // The same reading disputed by eng (or doubted by chi_sim) is taken for a misread.
+        kit.scan_mut().years[1].trainees.as_mut().unwrap().confidence = Some(crate::extract::ocr::DISPUTED);
+        assert!(kit.run(run).is_empty());
+    }
+
+    #[test]
+    fn characters_ocr_doubted_are_no_evidence_of_another_name() {
+        // Corpus defect-04: "葫芦岛泳装缝纫工" read "戎芦岛泳装缝纠工", 芦 and 纠 at 0%.
+        let mut kit = Kit::clean();
+        kit.form_mut().brand_name.as_mut().unwrap().text = "葫芦岛泳装缝纫工".into();
+        kit.scan_mut().brand_name.as_mut().unwrap().text = "戎芦岛泳装缝纠工".into();
+        let word = |text: &str, confidence: f64| crate::extract::Word { text: text.into(), bbox: [0, 0, 10, 10], confidence, line: 0 };
+        let page = &mut kit.extracted.files.iter_mut().find(|f| f.path == FORM_PDF).unwrap().pages;
+        *page = with_text(file(FORM_PDF, crate::intake::Format::Pdf, crate::intake::DocKind::ApplicationForm), "x").pages;
+        page[0].words = vec![word("品牌名称", 0.95), word("戎", 0.69), word("芦", 0.0), word("岛", 0.93), word("泳装", 0.93), word("缝", 0.25), word("纠", 0.0), word("工", 0.91)];
+        let others = ["家政服务员", "沈阳市巧嫂家政服务有限公司"].map(|t| word(t, 0.95));
+        page[0].words.extend(others.clone());
+        assert!(kit.run(run).is_empty(), "{:?}", kit.run(run));
+        // The same misreadings read with confidence are another name.
+        let page = &mut kit.extracted.files.iter_mut().find(|f| f.path == FORM_PDF).unwrap().pages;
+        page[0].words = vec![word("品牌名称", 0.95), word("戎芦岛泳装缝纠工", 0.93)];
+        page[0].words.extend(others);
+        assert_eq!(codes(&kit.run(run)), ["FORM_VERSION_MISMATCH"]);
     }
 
     #[test]

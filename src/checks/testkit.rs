@@ -108,7 +108,7 @@ pub fn field(text: &str, path: &str, cell: &str) -> Field {
 }
 
 pub fn figure(text: &str, value: Option<f64>, path: &str, cell: &str) -> Figure {
-    Figure { text: text.into(), value, location: Location { path: Some(path.into()), cell: Some(cell.into()), ..Location::default() } }
+    Figure { text: text.into(), value, location: Location { path: Some(path.into()), cell: Some(cell.into()), ..Location::default() }, confidence: None }
 }
 
 fn boxes(labels: &[String], checked: &str, path: &str) -> Vec<Checkbox> {

@@ -182,13 +182,13 @@ pub(crate) fn read_boxes(texts: &[(String, Location)], options: &[String], ocr: 
 pub(crate) fn count_figure(text: &str, location: Location) -> Figure {
     let text = normalise(text);
     let value = Count::parse(&text).ok().map(|c| c.value() as f64);
-    Figure { text, value, location }
+    Figure { text, value, location, confidence: None }
 }
 
 pub(crate) fn rate_figure(text: &str, location: Location) -> Figure {
     let text = normalise(text);
     let value = Rate::parse(&text).ok().map(|r| r.value());
-    Figure { text, value, location }
+    Figure { text, value, location, confidence: None }
 }
 
 pub(crate) fn field(text: &str, location: Location) -> Option<Field> {

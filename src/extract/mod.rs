@@ -20,7 +20,7 @@ pub mod roster;
 pub mod sheet;
 pub mod tesseract;
 
-use crate::config::Config;
+use crate::config::{self, Config};
 use crate::intake::{classify, DocKind, Dossier, Entry, Format};
 use crate::report::{Code, Finding, Location};
 
@@ -134,6 +134,11 @@ pub fn extract(dossier: &Dossier, config: &Config, hooks: &Hooks) -> Extracted {
         // checkboxes are decided from the ink in each box, not only from OCR glyphs.
         if file.kind == DocKind::ApplicationForm && !file.format.is_editable() && extracted.form_scanned.is_none() {
             if let Some(mut form) = form::from_scanned(&file, &config.rules) {
+                if let Some(frame) = content.first_page_frame.as_ref() {
+                    if let Some(second) = reread_form_page(&file, &form, frame, config, hooks) {
+                        fill_figures(&mut form, second);
+                    }
+                }
                 if let (Some(page), Some(frame)) = (file.pages.first(), content.first_page_frame.as_ref()) {
                     form::boxes::refine_with_image(&mut form, page, frame, &config.rules);
                 }
@@ -145,6 +150,70 @@ pub fn extract(dossier: &Dossier, config: &Config, hooks: &Hooks) -> Extracted {
     hooks.report("interpret", total, total);
     interpret(&mut extracted, config);
     extracted
+}
+
+/// The figures of the 培训情况 table a form's reading left unread.
+fn missing_figures(form: &FormData, years: &[i32]) -> usize {
+    years
+        .iter()
+        .map(|&y| form.year(y).map_or(3, |row| [&row.trainees, &row.pass_rate, &row.employment_rate].iter().filter(|f| f.as_ref().is_none_or(|f| f.value.is_none())).count()))
+        .sum()
+}
+
+/// Takes the rows of the 培训情况 table `first` did not find at all from a second reading
+/// of the page; everything else stays the first reading's (PSM 4 reads the table rows
+/// PSM 3 dropped, but reads names and boxes worse, and a cell the first reading found
+/// but could not parse ("87" for "87.3%") is no better read by it: "7%").
+fn fill_figures(first: &mut FormData, second: FormData) {
+    let picks: [fn(&mut FormYear) -> &mut Option<Figure>; 3] = [|y| &mut y.trainees, |y| &mut y.pass_rate, |y| &mut y.employment_rate];
+    for pick in picks {
+        if first.years.iter_mut().any(|row| pick(row).is_some()) {
+            continue;
+        }
+        for mut row in second.years.clone() {
+            let Some(mut figure) = pick(&mut row).take() else { continue };
+            // Read by the second reading alone: a reading, not evidence to compare.
+            figure.confidence = Some(figure.confidence.unwrap_or(1.0).min(ocr::DISPUTED));
+            match first.years.iter_mut().find(|r| r.year == row.year) {
+                Some(target) => *pick(target) = Some(figure),
+                None => {
+                    let mut new = FormYear { year: row.year, trainees: None, pass_rate: None, employment_rate: None };
+                    *pick(&mut new) = Some(figure);
+                    first.years.push(new);
+                }
+            }
+        }
+    }
+}
+
+/// A second reading of a scanned form's first page (`ocr.form_retry_page_segmentation_mode`)
+/// when the first left figures of the 培训情况 table unread: the form that reading gives,
+/// when it has figures the first lacks. Tesseract's page layout (PSM 3) drops whole table
+/// rows on some clean scans.
+fn reread_form_page(file: &ExtractedFile, form: &FormData, frame: &::image::GrayImage, config: &Config, hooks: &Hooks) -> Option<FormData> {
+    let settings = &config.settings.ocr;
+    let psm = settings.form_retry_page_segmentation_mode?;
+    let years = &config.rules.round.years;
+    let before = missing_figures(form, years);
+    let first = file.pages.first()?;
+    if before == 0 || first.source != TextSource::Ocr {
+        return None;
+    }
+    let retry = config::OcrSettings { page_segmentation_mode: psm, ..settings.clone() };
+    let result = match ocr::read_page(frame, settings.render_dpi as f32, &retry, hooks) {
+        Ok(result) if result.quarter_turns == 0 => result,
+        Ok(_) => return None,
+        Err(error) => {
+            tracing::warn!(%error, "second reading of the scanned form failed");
+            return None;
+        }
+    };
+    let mut second = file.clone();
+    second.pages[0] = Page { text: result.text, confidence: Some(result.confidence), words: result.words, ..first.clone() };
+    let again = form::from_scanned(&second, &config.rules)?;
+    let after = missing_figures(&again, years);
+    tracing::debug!(before, after, "scanned form's table read again");
+    (after < before).then_some(again)
 }
 
 /// The reader of each format; `None` for formats the product does not read.

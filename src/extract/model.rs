@@ -198,6 +198,11 @@ pub struct Figure {
     pub text: String,
     pub value: Option<f64>,
     pub location: Location,
+    /// How sure OCR is of the figure's digits, in [0, 1]: the least confident word of
+    /// the cell, after the figure re-read (a figure the figure language read as other
+    /// digits is `ocr::DISPUTED`). `None` for a typed figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -13,7 +13,7 @@
 
 use crate::config::Rules;
 use crate::domain::compact;
-use crate::extract::{ExtractedFile, FormData, FormVersion, FormYear, Page, Word};
+use crate::extract::{ExtractedFile, Figure, FormData, FormVersion, FormYear, Page, Word};
 use crate::report::Location;
 
 use super::{
@@ -25,6 +25,8 @@ pub(crate) struct Token {
     pub(crate) text: String,
     pub(crate) x0: u32,
     pub(crate) x1: u32,
+    /// The OCR confidence of the word.
+    pub(crate) confidence: f64,
 }
 
 impl Token {
@@ -75,7 +77,7 @@ pub(crate) fn rows(words: &[Word]) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
     for w in sorted {
         let (y0, y1) = (w.bbox[1], w.bbox[1].saturating_add(w.bbox[3]));
-        let token = Token { text: compact(&w.text), x0: w.bbox[0], x1: w.bbox[0].saturating_add(w.bbox[2]) };
+        let token = Token { text: compact(&w.text), x0: w.bbox[0], x1: w.bbox[0].saturating_add(w.bbox[2]), confidence: w.confidence };
         // A word that sits on top of a word already in the row belongs to another line
         // of the same cell (two lines Tesseract boxed as overlapping): joining them would
         // interleave their characters ("家政服务员" twice → "家家政政服务服务员员").
@@ -420,11 +422,33 @@ fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location)
         let Some((i, _, label_x)) = exact.or_else(|| fuzzy_metric(rows, header, &ls, first_column)) else {
             continue;
         };
+        // The row's figures, with those of a row split off it: a label glyph boxed
+        // taller than its neighbours ("数" over "人") starts a row of its own, and the
+        // figures may join that one. A token lying over one of the row's own is the same
+        // cell read twice (what split the rows), not another figure.
+        let row = &rows[i];
+        let centre = |r: &Row| (r.y0 as u64 + r.y1 as u64) / 2;
+        let over = |a: &Token, b: &Token| {
+            let shared = a.x1.min(b.x1) as i64 - a.x0.max(b.x0) as i64;
+            shared * 2 > (a.x1 - a.x0).min(b.x1 - b.x0) as i64
+        };
+        let mut tokens: Vec<&Token> = row.tokens.iter().filter(|t| t.x0 >= label_x).collect();
+        let split_off: Vec<&Token> = rows
+            .iter()
+            .enumerate()
+            .filter(|(j, r)| *j != i && *j > header && (row.y0 as u64..=row.y1 as u64).contains(&centre(r)) && (r.y0 as u64..=r.y1 as u64).contains(&centre(row)))
+            .flat_map(|(_, r)| r.tokens.iter())
+            .filter(|t| t.x0 >= label_x && !row.tokens.iter().any(|own| over(own, t)))
+            .collect();
+        tokens.extend(split_off);
+        tokens.sort_by_key(|t| t.x0);
         let mut texts: Vec<String> = vec![String::new(); columns.len()];
-        for t in rows[i].tokens.iter().filter(|t| t.x0 >= label_x) {
+        let mut sure: Vec<f64> = vec![1.0; columns.len()];
+        for t in tokens {
             let xc = t.centre();
             if let Some((k, _)) = columns.iter().enumerate().min_by_key(|(_, (_, cx))| cx.abs_diff(xc)) {
                 texts[k].push_str(&t.text);
+                sure[k] = sure[k].min(t.confidence);
             }
         }
         for (k, text) in texts.into_iter().enumerate() {
@@ -433,10 +457,14 @@ fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location)
             if text.is_empty() {
                 continue;
             }
+            let read = |mut figure: Figure| {
+                figure.confidence = Some(sure[k]);
+                Some(figure)
+            };
             match metric {
-                "trainees" => out[k].trainees = Some(count_figure(&text, loc())),
-                "pass_rate" => out[k].pass_rate = Some(rate_figure(&ocr_percent(&text), loc())),
-                _ => out[k].employment_rate = Some(rate_figure(&ocr_percent(&text), loc())),
+                "trainees" => out[k].trainees = read(count_figure(&text, loc())),
+                "pass_rate" => out[k].pass_rate = read(rate_figure(&ocr_percent(&text), loc())),
+                _ => out[k].employment_rate = read(rate_figure(&ocr_percent(&text), loc())),
             }
         }
     }
