@@ -6,7 +6,8 @@
 //!
 //! Run: `OMP_THREAD_LIMIT=1 cargo run --example scan_corpus -- fixtures/corpus`
 //! (`SCAN_ONLY=defect-07,clean-03` limits it to dossiers whose name contains one of those;
-//! `SCAN_PSM=4` reads with another Tesseract page segmentation mode).
+//! `SCAN_PSM=4` reads with another Tesseract page segmentation mode, `SCAN_WHITE_POINT=0.75`
+//! with another white point of the OCR image).
 
 use dossier_verify::config::Config;
 use dossier_verify::extract::{self, Hooks};
@@ -25,6 +26,10 @@ fn main() {
     // SCAN_PSM=4 measures another page segmentation mode for the first reading.
     if let Some(psm) = std::env::var("SCAN_PSM").ok().and_then(|v| v.parse().ok()) {
         config.settings.ocr.page_segmentation_mode = psm;
+    }
+    // SCAN_WHITE_POINT=0.75 measures another white point of the OCR image.
+    if let Some(white) = std::env::var("SCAN_WHITE_POINT").ok().and_then(|v| v.parse().ok()) {
+        config.settings.ocr.white_point = white;
     }
     let (mut ok, mut all) = (0, 0);
     // The 培训情况 figures (what FORM_VERSION_MISMATCH compares) apart from the rest.

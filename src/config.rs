@@ -85,6 +85,14 @@ pub struct OcrSettings {
     /// the first reading left fields of the form unread; absent: no second reading.
     #[serde(default)]
     pub form_retry_page_segmentation_mode: Option<u32>,
+    /// Where white begins in the image OCR reads, as a share of the way from the page's
+    /// ink level to its paper level (see `raster::ocr_grey`).
+    #[serde(default = "default_white_point")]
+    pub white_point: f64,
+}
+
+fn default_white_point() -> f64 {
+    0.9
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

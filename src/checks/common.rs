@@ -131,23 +131,8 @@ pub fn ocr_similarity(typed: &str, read: &str) -> f64 {
 /// How well `needle` appears anywhere in `haystack`: 1 − (fewest edits turning `needle`
 /// into some run of `haystack`) / its length (approximate substring search).
 pub fn best_substring_similarity(needle: &str, haystack: &str) -> f64 {
-    let n: Vec<char> = needle.chars().collect();
-    let h: Vec<char> = haystack.chars().collect();
-    if n.is_empty() {
-        return 1.0;
-    }
-    // Row i: fewest edits matching n[..i] against a run of h ending at j (any start: row 0 is 0).
-    let mut previous = vec![0usize; h.len() + 1];
-    let mut current = vec![0usize; h.len() + 1];
-    for (i, cn) in n.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, ch) in h.iter().enumerate() {
-            current[j + 1] = (previous[j] + usize::from(cn != ch)).min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    let best = previous.iter().copied().min().unwrap_or(n.len());
-    1.0 - best as f64 / n.len() as f64
+    let sure: Vec<(char, bool)> = haystack.chars().map(|c| (c, true)).collect();
+    best_substring_similarity_read(needle, &sure)
 }
 
 /// [`best_substring_similarity`] over an OCR reading whose characters carry whether OCR

@@ -360,7 +360,7 @@ fn orient(img: DynamicImage, placement: &Placement, page_box: &PageBox) -> RgbIm
 pub(crate) fn ocr_rgb(rgb: RgbImage, dpi: f32, number: u32, config: &Config, hooks: &Hooks) -> Result<(Page, GrayImage), ReadError> {
     let settings = &config.settings.ocr;
     let (rgb, dpi) = raster::to_ocr_resolution(rgb, dpi, settings.render_dpi);
-    let grey = raster::ocr_grey(&rgb);
+    let grey = raster::ocr_grey(&rgb, settings.white_point);
     let result = ocr::read_page(&grey, dpi, settings, hooks)?;
     let frame = ocr::words_frame(grey, result.quarter_turns, result.skew);
     // Seals are looked for in the orientation the words were read in, so their boxes

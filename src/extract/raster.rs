@@ -14,14 +14,15 @@ use std::time::{Duration, Instant};
 use image::{GrayImage, Luma, RgbImage};
 
 /// The grey image OCR reads: the red channel, with levels stretched between the ink and
-/// the paper so that three quarters of the way to the paper is already white. Black ink
+/// the paper so that `white_point` of the way to the paper (`[ocr] white_point`) is
+/// already white. Black ink
 /// is dark in every channel, but a red seal is bright in red, so it turns (nearly) white
 /// and stops corrupting the figures it covers (measured: "91.2%" under a seal read as
 /// "91.20" from luma, right from red). The stretch removes the seal's remaining pale
 /// ring (R ≈ 225 on paper at 255, and JPEG fringes) that still turned "人" into "估"
 /// where the ring crossed it, and it darkens faded scans (grey ink on grey paper) instead
 /// of whitening them: the levels are the page's own, not fixed.
-pub fn ocr_grey(rgb: &RgbImage) -> GrayImage {
+pub fn ocr_grey(rgb: &RgbImage, white_point: f64) -> GrayImage {
     let (w, h) = rgb.dimensions();
     let mut histogram = [0u64; 256];
     for p in rgb.pixels() {
@@ -47,8 +48,8 @@ pub fn ocr_grey(rgb: &RgbImage) -> GrayImage {
         // A blank or uniform page: nothing to stretch.
         (0..256u32).map(|v| v as u8).collect()
     } else {
-        let white = ink + (paper - ink) * 3 / 4;
-        (0..256u32).map(|v| (v.saturating_sub(ink) * 255 / (white - ink)).min(255) as u8).collect()
+        let span = (f64::from(paper - ink) * white_point.clamp(0.5, 1.0)).max(1.0);
+        (0..256u32).map(|v| (f64::from(v.saturating_sub(ink)) * 255.0 / span).min(255.0) as u8).collect()
     };
     let mut out = GrayImage::new(w, h);
     for (o, p) in out.pixels_mut().zip(rgb.pixels()) {
@@ -337,7 +338,7 @@ mod tests {
         let mut rgb = RgbImage::from_pixel(4, 1, image::Rgb([255, 255, 255]));
         rgb.put_pixel(0, 0, image::Rgb([0, 0, 0]));
         rgb.put_pixel(1, 0, image::Rgb([220, 30, 40]));
-        let grey = ocr_grey(&rgb);
+        let grey = ocr_grey(&rgb, 0.9);
         assert!(grey.get_pixel(0, 0).0[0] < 10);
         assert!(grey.get_pixel(1, 0).0[0] > 200);
     }
@@ -349,7 +350,7 @@ mod tests {
         for x in 0..100 {
             rgb.put_pixel(x, 50, image::Rgb([150, 150, 150]));
         }
-        let grey = ocr_grey(&rgb);
+        let grey = ocr_grey(&rgb, 0.9);
         // Contrast between ink and paper grows from 75 to over 125 levels.
         assert!(grey.get_pixel(0, 50).0[0] < 130, "{}", grey.get_pixel(0, 50).0[0]);
         assert_eq!(grey.get_pixel(0, 0).0[0], 255);
