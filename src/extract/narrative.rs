@@ -113,6 +113,11 @@ fn sentence_figures(s: &str, rules: &Rules, context: Option<i32>) -> Vec<(i32, M
     }
     for m in RATE.captures_iter(s) {
         let Some(all) = m.get(0) else { continue };
+        // The tail of a garbled figure ("46.%8%": OCR scattered a percent sign through
+        // 46.8%) is no figure: a rate stands after no digit, point or percent sign.
+        if s[..all.start()].chars().next_back().is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '%' | '．' | '％')) {
+            continue;
+        }
         let clause = clause_before(s, all.start());
         // The metric named last before the rate, within its clause.
         let last = |list: &[String]| list.iter().filter_map(|w| clause.rfind(w.as_str())).max();
@@ -260,5 +265,12 @@ mod tests {
             ],
             "the last paragraph names two years: its yearless 就业率 is not attributed"
         );
+    }
+
+    #[test]
+    fn the_tail_of_a_garbled_figure_is_no_rate() {
+        let got = figs("2023年培训818人，培训合格率85.9%，培训后就业率46.%8%。");
+        assert!(got.iter().all(|(_, metric, _)| *metric != Metric::EmploymentRate), "{got:?}");
+        assert!(got.contains(&(2023, Metric::PassRate, 0.859)), "{got:?}");
     }
 }

@@ -389,8 +389,23 @@ pub(crate) fn ocr_rgb(rgb: RgbImage, dpi: f32, number: u32, config: &Config, hoo
 /// configured floor.
 pub(crate) fn low_confidence_finding(path: &str, page: &Page, config: &Config) -> Option<Finding> {
     let floor = config.settings.ocr.min_page_confidence;
-    let confidence = page.confidence?;
-    if page.source != TextSource::Ocr || confidence >= floor || !page.text.chars().any(|c| c.is_ascii_digit()) {
+    page.confidence?;
+    if page.source != TextSource::Ocr {
+        return None;
+    }
+    // Words inside a seal are its ring and star read as text: garbage by nature, they say
+    // nothing of how well the page's own text was read (a signature page is mostly seal).
+    let inside_seal = |w: &&super::Word| {
+        let [x, y, bw, bh] = w.bbox;
+        let (cx, cy) = (x + bw / 2, y + bh / 2);
+        page.seals.iter().any(|s| cx >= s.bbox[0] && cx < s.bbox[0] + s.bbox[2] && cy >= s.bbox[1] && cy < s.bbox[1] + s.bbox[3])
+    };
+    let text: Vec<&super::Word> = page.words.iter().filter(|w| !inside_seal(w)).collect();
+    if text.is_empty() || !text.iter().any(|w| w.text.chars().any(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let confidence = text.iter().map(|w| w.confidence).sum::<f64>() / text.len() as f64;
+    if confidence >= floor {
         return None;
     }
     Some(

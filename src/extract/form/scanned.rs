@@ -27,6 +27,8 @@ pub(crate) struct Token {
     pub(crate) x1: u32,
     /// The OCR confidence of the word.
     pub(crate) confidence: f64,
+    /// Vertical centre of the word's box.
+    pub(crate) centre_y: u32,
 }
 
 impl Token {
@@ -77,15 +79,20 @@ pub(crate) fn rows(words: &[Word]) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
     for w in sorted {
         let (y0, y1) = (w.bbox[1], w.bbox[1].saturating_add(w.bbox[3]));
-        let token = Token { text: compact(&w.text), x0: w.bbox[0], x1: w.bbox[0].saturating_add(w.bbox[2]), confidence: w.confidence };
+        let centre_y = w.bbox[1].saturating_add(w.bbox[3] / 2);
+        let token = Token { text: compact(&w.text), x0: w.bbox[0], x1: w.bbox[0].saturating_add(w.bbox[2]), confidence: w.confidence, centre_y };
         // A word that sits on top of a word already in the row belongs to another line
         // of the same cell (two lines Tesseract boxed as overlapping): joining them would
         // interleave their characters ("家政服务员" twice → "家家政政服务服务员员").
         let joined = rows.iter_mut().rev().take(3).find(|r| {
             let overlap = r.y1.min(y1) as i64 - r.y0.max(y0) as i64;
+            // Side by side on one line, Tesseract's boxes of neighbouring Han characters
+            // may overlap too ("锦州" boxed over "汽"): stacked words have centres a good
+            // part of a line apart.
             let stacked = r.tokens.iter().any(|t| {
                 let shared = t.x1.min(token.x1) as i64 - t.x0.max(token.x0) as i64;
-                shared * 2 > (t.x1 - t.x0).min(token.x1 - token.x0) as i64
+                let apart = u64::from(t.centre_y.abs_diff(centre_y)) * 3 > u64::from((y1 - y0).min(r.y1 - r.y0));
+                shared * 2 > (t.x1 - t.x0).min(token.x1 - token.x0) as i64 && apart
             });
             overlap * 2 >= (r.y1 - r.y0).min(y1 - y0) as i64 && !stacked
         });
