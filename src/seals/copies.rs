@@ -11,7 +11,7 @@
 
 use image::RgbImage;
 
-use super::detect::{redness, Found};
+use super::detect::Found;
 
 /// Side of a signature image in pixels.
 pub const SIDE: usize = 128;
@@ -30,21 +30,10 @@ pub fn signature(image: &RgbImage, seal: &Found) -> Vec<u8> {
             let nx = (u as f64 + 0.5 - c) / RADIUS;
             let ny = (v as f64 + 0.5 - c) / RADIUS;
             let (x, y) = seal.point(nx, ny);
-            out[v * SIDE + u] = sample(image, x, y).min(255.0) as u8;
+            out[v * SIDE + u] = super::unwrap::sample_redness(image, x, y).min(255.0) as u8;
         }
     }
     out
-}
-
-fn sample(image: &RgbImage, x: f64, y: f64) -> f64 {
-    let (w, h) = image.dimensions();
-    if x < 0.0 || y < 0.0 || x >= (w - 1) as f64 || y >= (h - 1) as f64 {
-        return 0.0;
-    }
-    let (x0, y0) = (x.floor() as u32, y.floor() as u32);
-    let (fx, fy) = (x - x0 as f64, y - y0 as f64);
-    let at = |xx: u32, yy: u32| redness(&image.get_pixel(xx, yy).0);
-    (at(x0, y0) * (1.0 - fx) + at(x0 + 1, y0) * fx) * (1.0 - fy) + (at(x0, y0 + 1) * (1.0 - fx) + at(x0 + 1, y0 + 1) * fx) * fy
 }
 
 /// Bilinear value of a signature at (x, y) in its own pixels.

@@ -108,7 +108,7 @@ pub fn text_centre(image: &RgbImage, seal: &Found) -> f64 {
 }
 
 /// Bilinear redness at a sub-pixel position; 0 outside the image.
-fn sample_redness(image: &RgbImage, x: f64, y: f64) -> f64 {
+pub(super) fn sample_redness(image: &RgbImage, x: f64, y: f64) -> f64 {
     let (w, h) = image.dimensions();
     if x < 0.0 || y < 0.0 || x >= (w - 1) as f64 || y >= (h - 1) as f64 {
         return 0.0;
