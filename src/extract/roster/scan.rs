@@ -76,7 +76,7 @@ fn cells(row: &VisualRow, char_width: u32) -> Vec<Cell> {
         let (x0, x1) = (w.bbox[0], w.bbox[0].saturating_add(w.bbox[2]));
         let text: String = w.text.split_whitespace().collect();
         match out.last_mut() {
-            Some(c) if x0 <= c.x1.saturating_add(char_width) && !row.rules.iter().any(|&r| r + char_width / 2 >= c.x1 && r <= x0 + char_width / 2 && r > c.x0) => {
+            Some(c) if x0 <= c.x1.saturating_add(char_width) && !row.rules.iter().any(|&r| r.saturating_add(char_width / 2) >= c.x1 && r <= x0.saturating_add(char_width / 2) && r > c.x0) => {
                 c.text.push_str(&text);
                 c.x1 = c.x1.max(x1);
             }
