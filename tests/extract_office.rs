@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use dossier_verify::config::Config;
-use dossier_verify::extract::{docx, form, roster, sheet, Content, ExtractedFile, FileMetadata, IdCell, TableKind};
+use dossier_verify::extract::{docx, form, roster, sheet, Content, ExtractedFile, IdCell, TableKind};
 use dossier_verify::intake::{DocKind, Format};
 
 fn config() -> Config {
@@ -19,17 +19,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn file(path: &str, format: Format, kind: DocKind, content: Content) -> ExtractedFile {
-    ExtractedFile {
-        path: path.to_string(),
-        sha256: String::new(),
-        format,
-        kind,
-        classified_by: Vec::new(),
-        pages: content.pages,
-        sheets: content.sheets,
-        metadata: FileMetadata::default(),
-        unreadable: None,
-    }
+    ExtractedFile { pages: content.pages, sheets: content.sheets, ..ExtractedFile::new(path, format, kind) }
 }
 
 fn read_sheet(name: &str, format: Format) -> Content {

@@ -38,23 +38,14 @@ pub enum DumpError {
 pub fn read(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Dump, DumpError> {
     let format = intake::sniff::sniff(&bytes, name);
     let entry = Entry { path: name.to_string(), sha256: intake::sha256_hex(&bytes), bytes, format };
-    let content = match super::read_entry(&entry, config, &Hooks::default()) {
+    let mut content = match super::read_entry(&entry, config, &Hooks::default()) {
         None => return Err(DumpError::Unsupported(format)),
         Some(result) => result?,
     };
     let first_page = content.pages.first().map(|p| p.text.clone());
     let classification = intake::classify::classify(&entry.path, first_page.as_deref(), &config.rules);
-    let file = ExtractedFile {
-        path: entry.path.clone(),
-        sha256: entry.sha256.clone(),
-        format,
-        kind: classification.kind,
-        classified_by: classification.why,
-        pages: content.pages,
-        sheets: content.sheets,
-        metadata: content.metadata,
-        unreadable: None,
-    };
+    let findings = std::mem::take(&mut content.findings);
+    let file = ExtractedFile::from_content(&entry, content, classification, None);
     let mut tables = super::roster::tables(&file, config);
     if tables.is_empty() && !file.sheets.is_empty() {
         // Tables are only mapped from files classified as rosters; try both kinds so the
@@ -67,7 +58,7 @@ pub fn read(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Dump, DumpErr
             }
         }
     }
-    Ok(Dump { path: file.path, format, pages: file.pages, sheets: file.sheets, tables, metadata: file.metadata, findings: content.findings })
+    Ok(Dump { path: file.path, format, pages: file.pages, sheets: file.sheets, tables, metadata: file.metadata, findings })
 }
 
 /// Plain text: pages separated by '\f' (each page ends with one, as pdftotext does);

@@ -95,7 +95,7 @@ pub fn extract(dossier: &Dossier, config: &Config, hooks: &Hooks) -> Extracted {
     for (done, entry) in dossier.entries.iter().enumerate() {
         hooks.report("extract", done as u32, total);
         let _span = tracing::info_span!("file", path = %entry.path, format = ?entry.format).entered();
-        let (content, unreadable) = match read_entry(entry, config, hooks) {
+        let (mut content, unreadable) = match read_entry(entry, config, hooks) {
             Some(Ok(mut content)) => {
                 extracted.findings.append(&mut content.findings);
                 (content, None)
@@ -119,27 +119,18 @@ pub fn extract(dossier: &Dossier, config: &Config, hooks: &Hooks) -> Extracted {
         };
         let first_page = first_page_text(&content);
         let classification = classify::classify(&entry.path, first_page.as_deref(), &config.rules);
-        let file = ExtractedFile {
-            path: entry.path.clone(),
-            sha256: entry.sha256.clone(),
-            format: entry.format,
-            kind: classification.kind,
-            classified_by: classification.why,
-            pages: content.pages,
-            sheets: content.sheets,
-            metadata: content.metadata,
-            unreadable,
-        };
+        let first_page_frame = content.first_page_frame.take();
+        let file = ExtractedFile::from_content(entry, content, classification, unreadable);
         // The scanned form is read while its first page's pixels are still at hand: the
         // checkboxes are decided from the ink in each box, not only from OCR glyphs.
         if file.kind == DocKind::ApplicationForm && !file.format.is_editable() && extracted.form_scanned.is_none() {
             if let Some(mut form) = form::from_scanned(&file, &config.rules) {
-                if let Some(frame) = content.first_page_frame.as_ref() {
+                if let Some(frame) = first_page_frame.as_ref() {
                     if let Some(second) = reread_form_page(&file, &form, frame, config, hooks) {
                         fill_figures(&mut form, second);
                     }
                 }
-                if let (Some(page), Some(frame)) = (file.pages.first(), content.first_page_frame.as_ref()) {
+                if let (Some(page), Some(frame)) = (file.pages.first(), first_page_frame.as_ref()) {
                     form::boxes::refine_with_image(&mut form, page, frame, &config.rules);
                 }
                 extracted.form_scanned = Some(form);

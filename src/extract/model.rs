@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use crate::intake::{DocKind, Format};
+use crate::intake::classify::Classification;
+use crate::intake::{DocKind, Entry, Format};
 use crate::report::{Finding, Location};
 use crate::seals::Seal;
 
@@ -53,6 +54,21 @@ impl ExtractedFile {
             sheets: Vec::new(),
             metadata: FileMetadata::default(),
             unreadable: None,
+        }
+    }
+
+    /// What was read from one entry of the dossier, as it was classified.
+    pub fn from_content(entry: &Entry, content: super::Content, classification: Classification, unreadable: Option<String>) -> ExtractedFile {
+        ExtractedFile {
+            path: entry.path.clone(),
+            sha256: entry.sha256.clone(),
+            format: entry.format,
+            kind: classification.kind,
+            classified_by: classification.why,
+            pages: content.pages,
+            sheets: content.sheets,
+            metadata: content.metadata,
+            unreadable,
         }
     }
 }
