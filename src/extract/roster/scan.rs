@@ -169,4 +169,12 @@ mod tests {
         let texts: Vec<Vec<String>> = page_sheet(&page).rows.iter().map(|r| r.iter().map(CellValue::display).collect()).collect();
         assert_eq!(texts, vec![vec!["序号", "姓名", "性别"], vec!["1", "胡兰雪", "女"]]);
     }
+
+    #[test]
+    fn hostile_boxes_do_not_overflow() {
+        let big = |text: &str, x: u32| Word { text: text.into(), bbox: [x, 10, u32::MAX, 30], confidence: 0.5, line: 0 };
+        let words = vec![big("姓名", 0), big("|", u32::MAX - 1), big("张三", u32::MAX)];
+        let page = Page { number: 1, text: String::new(), source: TextSource::Ocr, confidence: Some(0.5), words, width: 10, height: 10, seals: Vec::new() };
+        assert_eq!(page_sheet(&page).rows.len(), 1);
+    }
 }
