@@ -153,6 +153,32 @@ fn fuzzy_find(rows: &[Row], labels: &[String], label_edge: u32) -> Option<usize>
     best.map(|(i, _)| i)
 }
 
+/// The first row of a two-line label OCR garbled ("草厢行亚或" over "职业(工种)"), among
+/// `rows[within]` only: each row's label-column text is joined with that of the next row
+/// holding any (the value may sit on a row between the label's lines), since one garbled
+/// line alone shares too few characters with the label. Bounded because the label's
+/// second line alone recurs in the summary ("开展职业（工种）培训").
+fn fuzzy_find_two_lines(rows: &[Row], labels: &[String], label_edge: u32, within: std::ops::Range<usize>) -> Option<usize> {
+    let column = |i: usize| -> String { rows[i].tokens.iter().filter(|t| t.centre() <= label_edge).map(|t| t.text.as_str()).collect() };
+    let end = within.end.min(rows.len());
+    let mut best: Option<(usize, f64)> = None;
+    for i in within.start..end {
+        let first = column(i);
+        if han_count(&first) == 0 {
+            continue;
+        }
+        let second = (i + 1..end).map(column).find(|t| !t.is_empty()).unwrap_or_default();
+        let text = first + &second;
+        for label in labels {
+            let (hits, score) = label_share(&text, label);
+            if hits >= 3 && score >= 0.6 && best.is_none_or(|(_, b)| score > b) {
+                best = Some((i, score));
+            }
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
 /// The first row holding one of `labels`, with the label's end and right edge.
 fn find(rows: &[Row], labels: &[String]) -> Option<(usize, usize, u32)> {
     rows.iter().enumerate().find_map(|(i, r)| labels.iter().find_map(|l| r.find(l)).map(|(end, x)| (i, end, x)))
@@ -223,11 +249,30 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
     let label_edge = column_labels.iter().filter_map(|f| exact(f).map(|(_, _, x)| x)).max().unwrap_or(0);
     // A first-column label OCR garbled or interleaved with its second line
     // ("品牌取业(行业工种或") is found by the characters it shares with the label.
-    let fuzzy: Vec<(&str, usize)> = if label_edge > 0 {
-        column_labels.iter().filter(|f| exact(f).is_none()).filter_map(|f| fuzzy_find(rows, &labels(rules, f), label_edge).map(|i| (*f, i))).collect()
+    let mut fuzzy: Vec<(&str, usize)> = if label_edge > 0 {
+        column_labels
+            .iter()
+            .filter(|f| **f != "occupations" && exact(f).is_none())
+            .filter_map(|f| fuzzy_find(rows, &labels(rules, f), label_edge).map(|i| (*f, i)))
+            .collect()
     } else {
         Vec::new()
     };
+    // The occupation label lies between the 品牌类型 label and the 依托单位 label.
+    if label_edge > 0 && exact("occupations").is_none() {
+        let row_of = |field: &str| exact(field).map(|(i, _, _)| i).or_else(|| fuzzy.iter().find(|(f, _)| *f == field).map(|&(_, i)| i));
+        let (type_row, units_row) = (row_of("type"), row_of("units"));
+        let within = type_row.map_or(0, |i| i + 1)..units_row.unwrap_or(rows.len());
+        // Between those two labels the label column holds the occupation label alone: a
+        // label OCR read as one wide glyph ("本") is still the label.
+        let alone = || {
+            let (Some(_), Some(_)) = (type_row, units_row) else { return None };
+            within.clone().find(|&i| rows[i].tokens.iter().any(|t| t.centre() <= label_edge && han_count(&t.text) > 0))
+        };
+        if let Some(i) = fuzzy_find_two_lines(rows, &labels(rules, "occupations"), label_edge, within.clone()).or_else(alone) {
+            fuzzy.push(("occupations", i));
+        }
+    }
     let at = |field: &str| exact(field).or_else(|| fuzzy.iter().find(|(f, _)| *f == field).map(|&(_, i)| (i, 0, label_edge)));
 
     if let Some((i, end, _)) = at("applicant") {
@@ -241,6 +286,9 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         let t = rows[j].text();
         rules.form.scopes.iter().chain(&rules.form.types).filter(|o| t.contains(&compact(o))).count() >= 2
     };
+    // A line starting with a number is one of the 依托单位 list ("1.营口市技师学院"), never
+    // the other line of a label above it whose own value OCR lost.
+    let numbered = |j: usize| rows[j].tokens.iter().find(|t| t.centre() > label_edge).is_some_and(|t| t.text.starts_with(|c: char| c.is_ascii_digit()));
     // The value and the row it was read on.
     let value_at = |i: usize, end: usize| -> (String, usize) {
         let own = if label_edge > 0 { rows[i].text_right_of(label_edge) } else { after(&rows[i], end) };
@@ -251,7 +299,7 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         // A two-line label: the value sits on the row of the label's other line.
         [i + 1, i.wrapping_sub(1)]
             .into_iter()
-            .filter(|&j| j < rows.len() && !label_rows.contains(&j) && !option_row(j))
+            .filter(|&j| j < rows.len() && !label_rows.contains(&j) && !option_row(j) && !numbered(j))
             .map(|j| (rows[j].text_right_of(label_edge), j))
             .find(|(t, _)| han_count(t) >= 2)
             .unwrap_or((String::new(), i))
@@ -514,6 +562,62 @@ mod tests {
         let words = [w("家政", 300, 100, 60), w("服务员", 360, 100, 90), w("家政", 302, 112, 60), w("服务员", 362, 112, 90)];
         let texts: Vec<String> = rows(&words).iter().map(|r| r.text()).collect();
         assert_eq!(texts, ["家政服务员", "家政服务员"]);
+    }
+
+    /// A form page from (text, x, y, width) words: the labels of the first column end at
+    /// x ≈ 420, values start at x ≈ 555.
+    fn form_page(occupation_label: &[(&str, u32, u32, u32)], units: &[(&str, u32, u32, u32)]) -> FormData {
+        let mut words = vec![
+            w("品牌名称", 290, 520, 128),
+            w("铁岭家政大姐", 554, 520, 198),
+            w("品牌范围", 290, 655, 127),
+            w("品牌类型", 291, 824, 131),
+            w("口院校", 551, 867, 113),
+            w("口其他", 866, 867, 108),
+            w("依托单位", 293, 1217, 127),
+            w("年份", 389, 1476, 60),
+            w("2022年", 723, 1476, 96),
+            w("2023年", 1195, 1476, 95),
+            w("培训人数", 353, 1564, 129),
+            w("530", 749, 1564, 46),
+            w("548", 1221, 1564, 46),
+            w("总体情况简介", 258, 1960, 195),
+            w("围绕家政服务员等职业(工种)开展培训", 555, 1960, 600),
+        ];
+        words.extend(occupation_label.iter().chain(units).map(|&(t, x, y, width)| w(t, x, y, width)));
+        let mut file = ExtractedFile::new("附件1.pdf", crate::intake::Format::Pdf, crate::intake::DocKind::ApplicationForm);
+        file.pages.push(Page { number: 1, text: String::new(), source: crate::extract::TextSource::Ocr, confidence: Some(0.9), words, width: 1600, height: 2200, seals: Vec::new() });
+        let config = crate::config::Config::builtin().expect("config");
+        read(&file, &config.rules).expect("a form")
+    }
+
+    fn texts(fields: &[crate::extract::Field]) -> Vec<&str> {
+        fields.iter().map(|f| f.text.as_str()).collect()
+    }
+
+    #[test]
+    fn garbled_occupation_label_is_found_between_type_and_units() {
+        // Regression (corpus batch-tieling-a): "品牌行业或" read as "草厢行亚或" shares two
+        // characters with the label; with its second line it shares eight of eleven. The
+        // occupation was read as the first unit.
+        let unit = [("1.铁岭市家庭服务业协会培训中心", 557, 1039, 493)];
+        let form = form_page(&[("草厢行亚或", 274, 929, 164), ("家政服务员", 555, 929, 160), ("职业(工种)", 273, 990, 161)], &unit);
+        assert_eq!(texts(&form.occupations), ["家政服务员"]);
+        assert_eq!(texts(&form.units), ["铁岭市家庭服务业协会培训中心"]);
+
+        // The whole two-line label read as one wide glyph: still the only label there.
+        let form = form_page(&[("本", 271, 960, 163), ("果树栽培工、农艺工", 552, 960, 298)], &unit);
+        assert_eq!(texts(&form.occupations), ["果树栽培工", "农艺工"]);
+        assert_eq!(texts(&form.units), ["铁岭市家庭服务业协会培训中心"]);
+    }
+
+    #[test]
+    fn a_numbered_unit_is_not_the_value_of_the_occupation_label() {
+        // Regression (corpus defect-11): OCR lost the occupation value; the first unit
+        // line below the label was taken for it and the units came out empty.
+        let form = form_page(&[("品牌行业或", 273, 930, 163)], &[("1.营口市技师学院", 551, 1039, 264)]);
+        assert!(form.occupations.is_empty());
+        assert_eq!(texts(&form.units), ["营口市技师学院"]);
     }
 
     #[test]
