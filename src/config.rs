@@ -85,6 +85,10 @@ pub struct OcrSettings {
     /// the first reading left fields of the form unread; absent: no second reading.
     #[serde(default)]
     pub form_retry_page_segmentation_mode: Option<u32>,
+    /// Page segmentation mode of a reading of a scanned 申报表's occupation value alone (a
+    /// crop of its cell); absent: the page reading's value stands.
+    #[serde(default)]
+    pub form_cell_page_segmentation_mode: Option<u32>,
     /// Where white begins in the image OCR reads, as a share of the way from the page's
     /// ink level to its paper level (see `raster::ocr_grey`).
     #[serde(default = "default_white_point")]

@@ -27,7 +27,7 @@ pub fn from_editable(file: &ExtractedFile, rules: &Rules) -> Option<FormData> {
 }
 
 pub fn from_scanned(file: &ExtractedFile, rules: &Rules) -> Option<FormData> {
-    scanned::read(file, rules)
+    scanned::read(file, rules).map(|s| s.form)
 }
 
 /// The labels of one field, compacted.

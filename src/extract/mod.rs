@@ -124,10 +124,13 @@ pub fn extract(dossier: &Dossier, config: &Config, hooks: &Hooks) -> Extracted {
         // The scanned form is read while its first page's pixels are still at hand: the
         // checkboxes are decided from the ink in each box, not only from OCR glyphs.
         if file.kind == DocKind::ApplicationForm && !file.format.is_editable() && extracted.form_scanned.is_none() {
-            if let Some(mut form) = form::from_scanned(&file, &config.rules) {
+            if let Some(form::scanned::Scanned { mut form, occupation_cell, occupation_confidence }) = form::scanned::read(&file, &config.rules) {
                 if let Some(frame) = first_page_frame.as_ref() {
                     if let Some(second) = reread_form_page(&file, &form, frame, config, hooks) {
                         fill_figures(&mut form, second);
+                    }
+                    if let Some(occupations) = occupation_cell.and_then(|cell| reread_occupations(&form, cell, occupation_confidence, frame, config)) {
+                        form.occupations = occupations;
                     }
                 }
                 if let (Some(page), Some(frame)) = (file.pages.first(), first_page_frame.as_ref()) {
@@ -205,6 +208,63 @@ fn reread_form_page(file: &ExtractedFile, form: &FormData, frame: &::image::Gray
     let after = missing_figures(&again, years);
     tracing::debug!(before, after, "scanned form's table read again");
     (after < before).then_some(again)
+}
+
+/// The scanned form's occupations read again on a crop of their cell alone
+/// (`ocr.form_cell_page_segmentation_mode`), when that reading is surer of its words
+/// than the page's (`page_confidence`, its least sure word of the value).
+fn reread_occupations(form: &FormData, cell: [u32; 4], page_confidence: f64, frame: &::image::GrayImage, config: &Config) -> Option<Vec<Field>> {
+    let settings = &config.settings.ocr;
+    let psm = settings.form_cell_page_segmentation_mode?;
+    let [x, y, w, h] = cell;
+    let (width, height) = frame.dimensions();
+    let (w, h) = (w.min(width.saturating_sub(x)), h.min(height.saturating_sub(y)));
+    if w == 0 || h == 0 {
+        return None;
+    }
+    let crop = between_rules(&::image::imageops::crop_imm(frame, x, y, w, h).to_image());
+    // Figures are no part of an occupation: no second reading of them in eng.
+    let alone = config::OcrSettings { page_segmentation_mode: psm, figure_language: None, ..settings.clone() };
+    let result = match ocr::recognise(&crop, settings.render_dpi as f32, &alone) {
+        Ok(result) => result,
+        Err(error) => {
+            tracing::warn!(%error, "reading of the scanned form's occupation cell failed");
+            return None;
+        }
+    };
+    let location = form.occupations.first().map_or_else(|| Location::file(&form.path), |o| o.location.clone());
+    let occupations = form::scanned::occupations(&result.text, &config.rules, &location);
+    // Each reading is as good as its least sure word: the page's garbles the value where
+    // the label's lines cut through it, the crop's where it caught a stroke of the
+    // table or a seal ("二工，电旭工" for 焊工、电焊工, read sure of nothing).
+    let least = result.words.iter().filter(|w| w.text.chars().any(ocr::is_cjk)).map(|w| w.confidence).reduce(f64::min)?;
+    tracing::debug!(?cell, text = %result.text, least, page_confidence, page = ?form.occupations.iter().map(|o| &o.text).collect::<Vec<_>>(), "occupation cell read again");
+    (!occupations.is_empty() && least > page_confidence).then_some(occupations)
+}
+
+/// The inkiest band of `crop` between the table's horizontal rules, on a white margin:
+/// a cell's crop catches the rule under it (and the next row's text beyond), and
+/// Tesseract's single-line mode reads nothing at all from such a crop.
+fn between_rules(crop: &::image::GrayImage) -> ::image::GrayImage {
+    let (w, h) = crop.dimensions();
+    let ink = |y: u32| (0..w).filter(|&x| crop.get_pixel(x, y).0[0] < 128).count() as u32;
+    let mut best = (0, 0, 0);
+    let mut start = 0;
+    for y in 0..=h {
+        // A rule: a row inked over half the crop's width.
+        if y == h || ink(y) * 2 > w {
+            let band: u32 = (start..y).map(ink).sum();
+            if band > best.2 {
+                best = (start, y, band);
+            }
+            start = y + 1;
+        }
+    }
+    let (top, bottom, _) = best;
+    let margin = 10;
+    let mut out = ::image::GrayImage::from_pixel(w + 2 * margin, bottom - top + 2 * margin, ::image::Luma([255]));
+    ::image::imageops::replace(&mut out, &::image::imageops::crop_imm(crop, 0, top, w, bottom - top).to_image(), i64::from(margin), i64::from(margin));
+    out
 }
 
 /// The reader of each format; `None` for formats the product does not read.
@@ -292,5 +352,30 @@ pub fn person_key(record: &PersonRecord) -> String {
             record.phone.as_deref().unwrap_or("").trim(),
             if record.name.is_none() && record.phone.is_none() { record.row.to_string() } else { String::new() }
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ::image::{GrayImage, Luma};
+
+    #[test]
+    fn a_cell_crop_keeps_its_text_band_without_the_rule_under_it() {
+        // Text (a dark block) on rows 5..25, the table's rule on row 40, the next row's
+        // text on 45..55: only the first band is kept, on a white margin.
+        let mut crop = GrayImage::from_pixel(100, 60, Luma([255]));
+        for y in (5..25).chain(45..55) {
+            for x in 10..60 {
+                crop.put_pixel(x, y, Luma([0]));
+            }
+        }
+        for x in 0..100 {
+            crop.put_pixel(x, 40, Luma([0]));
+        }
+        let band = between_rules(&crop);
+        assert_eq!(band.dimensions(), (120, 40 + 20));
+        let dark_rows = (0..band.height()).filter(|&y| (0..band.width()).any(|x| band.get_pixel(x, y).0[0] < 128)).count();
+        assert_eq!(dark_rows, 20);
     }
 }

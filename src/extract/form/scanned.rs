@@ -224,7 +224,18 @@ pub(crate) fn deskewed(words: &[Word]) -> Vec<Word> {
         .collect()
 }
 
-pub fn read(file: &ExtractedFile, rules: &Rules) -> Option<FormData> {
+/// The form read from its scan, with where on the page its occupation value lies.
+pub struct Scanned {
+    pub form: FormData,
+    /// The box [x, y, width, height] (page pixels) around the 品牌行业或职业(工种) value:
+    /// that value sits between the label's two lines, and Tesseract's page layout often
+    /// reads it as parts of both ("狼老,员" over "护理员"), so it is worth a reading of its own.
+    pub occupation_cell: Option<[u32; 4]>,
+    /// The least OCR confidence among the words of that value as the page reading read it.
+    pub occupation_confidence: f64,
+}
+
+pub fn read(file: &ExtractedFile, rules: &Rules) -> Option<Scanned> {
     let main_labels = ["brand_name", "scope", "type", "occupations", "units", "training", "trainees", "pass_rate", "employment_rate"];
     // The page with the most labels is the form's first page.
     let (page, page_rows) = file
@@ -239,7 +250,7 @@ pub fn read(file: &ExtractedFile, rules: &Rules) -> Option<FormData> {
     Some(read_page(file, page, &page_rows, rules))
 }
 
-fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> FormData {
+fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> Scanned {
     let loc = || Location::page(&file.path, page.number);
     let mut form = empty_form(file, FormVersion::Scanned);
     let exact = |field: &str| find(rows, &labels(rules, field));
@@ -332,20 +343,26 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
 
     // Without an occupation row, units start after the option rows.
     let mut units_from = occupation_row.or_else(|| (type_from..type_to.max(type_from)).rev().find(|&j| option_row(j)).or(scope_rows.last().copied()));
+    let mut occupation_cell = None;
+    let mut occupation_confidence = 0.0;
     if let Some(i) = occupation_row {
         let (_, end, _) = at("occupations").unwrap_or((i, 0, 0));
         let (value, used) = value_at(i, end);
-        units_from = Some(i.max(used));
-        // Remnants of the label's second line ("或)", "(工种)") and specks before the value.
-        let value = value.trim_start_matches(|c: char| "或职业(工种)（）|_.,:;。".contains(c));
-        for occupation in split_occupations(&strip_hints(value, rules)) {
-            // An occupation is written in Han characters (and maybe Latin letters):
-            // anything else inside it is a speck ("数。控铣工", "母婴护理=员").
-            let clean: String = occupation.chars().filter(|c| is_han(*c) || c.is_ascii_alphabetic()).collect();
-            if han_count(&clean) >= 2 {
-                form.occupations.extend(field(&clean, loc()));
+        form.occupations = occupations(&value, rules, &loc());
+        // The cell's rows: the label's lines and the value's; a second reading of the
+        // value on the label's second line ("网师、电子商师") is no unit.
+        let units_label = units_row_of(rows, rules);
+        let mut last = i.max(used);
+        for j in i + 1..header_row.unwrap_or(rows.len()) {
+            let label_line = rows[j].tokens.iter().any(|t| t.centre() <= label_edge && han_count(&t.text) > 0);
+            if j > used && (!label_line || Some(j) == units_label || numbered(j)) {
+                break;
             }
+            last = j;
         }
+        units_from = Some(last);
+        occupation_cell = value_box(&rows[i..=last], label_edge, skew(&page.words));
+        occupation_confidence = rows[i..=last].iter().flat_map(|r| r.tokens.iter()).filter(|t| t.centre() > label_edge && han_count(&t.text) > 0).map(|t| t.confidence).fold(1.0, f64::min);
     }
 
     // Units: the numbered rows between the occupation row and the year header.
@@ -384,7 +401,48 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         }
         form.summary = field(&strip_hints(&text, rules), loc());
     }
-    form
+    Scanned { form, occupation_cell, occupation_confidence }
+}
+
+fn units_row_of(rows: &[Row], rules: &Rules) -> Option<usize> {
+    find(rows, &labels(rules, "units")).map(|(i, _, _)| i)
+}
+
+/// The box of the Han words right of the label column in `rows`, padded a little, in the
+/// page's own (skewed) frame: rows were read deskewed by `slope`.
+fn value_box(rows: &[Row], label_edge: u32, slope: f64) -> Option<[u32; 4]> {
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    for row in rows {
+        // A word reaching into the label column is the label's ("和" for 或) or a rule's.
+        for t in row.tokens.iter().filter(|t| t.x0 > label_edge && han_count(&t.text) > 0) {
+            let (x0, y0, x1, y1) = bounds.unwrap_or((t.x0, row.y0, t.x1, row.y1));
+            bounds = Some((x0.min(t.x0), y0.min(row.y0), x1.max(t.x1), y1.max(row.y1)));
+        }
+    }
+    let (x0, y0, x1, y1) = bounds?;
+    // Undo the deskew at both ends of the box, and leave a margin of a fifth of a line.
+    let lift = |x: u32| slope * f64::from(x);
+    let top = f64::from(y0) + lift(x0).min(lift(x1));
+    let bottom = f64::from(y1) + lift(x0).max(lift(x1));
+    let pad = f64::from(y1 - y0) / 5.0;
+    let (top, bottom) = ((top - pad).max(0.0) as u32, (bottom + pad).max(0.0) as u32);
+    let pad = pad as u32;
+    let left = x0.saturating_sub(pad);
+    Some([left, top, x1.saturating_add(pad) - left, bottom.saturating_sub(top)])
+}
+
+/// The occupations of the 品牌行业或职业(工种) value as OCR read it.
+pub(crate) fn occupations(value: &str, rules: &Rules, location: &Location) -> Vec<crate::extract::Field> {
+    // Remnants of the label's second line ("或)", "(工种)") and specks before the value.
+    let value = value.trim_start_matches(|c: char| "或职业(工种)（）|_.,:;。".contains(c));
+    // An occupation is written in Han characters (and maybe Latin letters): anything
+    // else inside it is a speck ("数。控铣工", "母婴护理=员").
+    split_occupations(&strip_hints(value, rules))
+        .iter()
+        .map(|o| o.chars().filter(|c| is_han(*c) || c.is_ascii_alphabetic()).collect::<String>())
+        .filter(|clean| han_count(clean) >= 2)
+        .filter_map(|clean| field(&clean, location.clone()))
+        .collect()
 }
 
 /// The row after the header whose text left of the year columns holds at least three
@@ -588,7 +646,7 @@ mod tests {
         let mut file = ExtractedFile::new("附件1.pdf", crate::intake::Format::Pdf, crate::intake::DocKind::ApplicationForm);
         file.pages.push(Page { number: 1, text: String::new(), source: crate::extract::TextSource::Ocr, confidence: Some(0.9), words, width: 1600, height: 2200, seals: Vec::new() });
         let config = crate::config::Config::builtin().expect("config");
-        read(&file, &config.rules).expect("a form")
+        read(&file, &config.rules).expect("a form").form
     }
 
     fn texts(fields: &[crate::extract::Field]) -> Vec<&str> {
