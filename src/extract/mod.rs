@@ -124,13 +124,17 @@ pub fn extract(dossier: &Dossier, config: &Config, hooks: &Hooks) -> Extracted {
         // The scanned form is read while its first page's pixels are still at hand: the
         // checkboxes are decided from the ink in each box, not only from OCR glyphs.
         if file.kind == DocKind::ApplicationForm && !file.format.is_editable() && extracted.form_scanned.is_none() {
-            if let Some(form::scanned::Scanned { mut form, occupation_cell, occupation_confidence }) = form::scanned::read(&file, &config.rules) {
+            if let Some(form::scanned::Scanned { mut form, occupations }) = form::scanned::read(&file, &config.rules) {
                 if let Some(frame) = first_page_frame.as_ref() {
                     if let Some(second) = reread_form_page(&file, &form, frame, config, hooks) {
                         fill_figures(&mut form, second);
                     }
-                    if let Some(occupations) = occupation_cell.and_then(|cell| reread_occupations(&form, cell, occupation_confidence, frame, config)) {
-                        form.occupations = occupations;
+                    if let Some(text) = occupations.and_then(|cell| reread_cell(cell, frame, config)) {
+                        let location = form.occupations.first().map_or_else(|| Location::file(&form.path), |o| o.location.clone());
+                        let read = form::scanned::occupations(&text, &config.rules, &location);
+                        if !read.is_empty() {
+                            form.occupations = read;
+                        }
                     }
                 }
                 if let (Some(page), Some(frame)) = (file.pages.first(), first_page_frame.as_ref()) {
@@ -210,36 +214,33 @@ fn reread_form_page(file: &ExtractedFile, form: &FormData, frame: &::image::Gray
     (after < before).then_some(again)
 }
 
-/// The scanned form's occupations read again on a crop of their cell alone
-/// (`ocr.form_cell_page_segmentation_mode`), when that reading is surer of its words
-/// than the page's (`page_confidence`, its least sure word of the value).
-fn reread_occupations(form: &FormData, cell: [u32; 4], page_confidence: f64, frame: &::image::GrayImage, config: &Config) -> Option<Vec<Field>> {
+/// The text of a crop of `cell` read alone (`ocr.form_cell_page_segmentation_mode`),
+/// when that reading is surer of its words than the page's.
+fn reread_cell(cell: form::scanned::Cell, frame: &::image::GrayImage, config: &Config) -> Option<String> {
     let settings = &config.settings.ocr;
     let psm = settings.form_cell_page_segmentation_mode?;
-    let [x, y, w, h] = cell;
+    let [x, y, w, h] = cell.bbox;
     let (width, height) = frame.dimensions();
     let (w, h) = (w.min(width.saturating_sub(x)), h.min(height.saturating_sub(y)));
     if w == 0 || h == 0 {
         return None;
     }
     let crop = between_rules(&::image::imageops::crop_imm(frame, x, y, w, h).to_image());
-    // Figures are no part of an occupation: no second reading of them in eng.
+    // Figures are no part of these values: no second reading of them in eng.
     let alone = config::OcrSettings { page_segmentation_mode: psm, figure_language: None, ..settings.clone() };
     let result = match ocr::recognise(&crop, settings.render_dpi as f32, &alone) {
         Ok(result) => result,
         Err(error) => {
-            tracing::warn!(%error, "reading of the scanned form's occupation cell failed");
+            tracing::warn!(%error, "reading of a scanned form's cell failed");
             return None;
         }
     };
-    let location = form.occupations.first().map_or_else(|| Location::file(&form.path), |o| o.location.clone());
-    let occupations = form::scanned::occupations(&result.text, &config.rules, &location);
-    // Each reading is as good as its least sure word: the page's garbles the value where
-    // the label's lines cut through it, the crop's where it caught a stroke of the
-    // table or a seal ("二工，电旭工" for 焊工、电焊工, read sure of nothing).
+    // Each reading is as good as its least sure word: the page's garbles a value where
+    // a label's lines cut through it, the crop's where it caught a stroke of the table
+    // or a seal ("二工，电旭工" for 焊工、电焊工, read sure of nothing).
     let least = result.words.iter().filter(|w| w.text.chars().any(ocr::is_cjk)).map(|w| w.confidence).reduce(f64::min)?;
-    tracing::debug!(?cell, text = %result.text, least, page_confidence, page = ?form.occupations.iter().map(|o| &o.text).collect::<Vec<_>>(), "occupation cell read again");
-    (!occupations.is_empty() && least > page_confidence).then_some(occupations)
+    tracing::debug!(bbox = ?cell.bbox, text = %result.text, least, page = cell.confidence, "form cell read again");
+    (least > cell.confidence).then_some(result.text)
 }
 
 /// The inkiest band of `crop` between the table's horizontal rules, on a white margin:

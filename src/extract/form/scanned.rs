@@ -224,15 +224,22 @@ pub(crate) fn deskewed(words: &[Word]) -> Vec<Word> {
         .collect()
 }
 
-/// The form read from its scan, with where on the page its occupation value lies.
+/// A value's place on the page and how sure the page reading was of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Cell {
+    /// [x, y, width, height] in page pixels.
+    pub bbox: [u32; 4],
+    /// The least OCR confidence among the value's words.
+    pub confidence: f64,
+}
+
+/// The form read from its scan, with where its occupation value lies: that value sits
+/// between its label's two lines, and Tesseract's page layout often reads it as parts of
+/// both ("狼老,员" over "护理员"), so it is worth a reading of its own. (The brand name
+/// read on its own crop came out no better on the corpus: the same 师传, 皇新.)
 pub struct Scanned {
     pub form: FormData,
-    /// The box [x, y, width, height] (page pixels) around the 品牌行业或职业(工种) value:
-    /// that value sits between the label's two lines, and Tesseract's page layout often
-    /// reads it as parts of both ("狼老,员" over "护理员"), so it is worth a reading of its own.
-    pub occupation_cell: Option<[u32; 4]>,
-    /// The least OCR confidence among the words of that value as the page reading read it.
-    pub occupation_confidence: f64,
+    pub occupations: Option<Cell>,
 }
 
 pub fn read(file: &ExtractedFile, rules: &Rules) -> Option<Scanned> {
@@ -315,10 +322,10 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
             .find(|(t, _)| han_count(t) >= 2)
             .unwrap_or((String::new(), i))
     };
-    let value_of = |i: usize, end: usize| value_at(i, end).0;
+    let slope = skew(&page.words);
     if let Some((i, end, _)) = at("brand_name") {
         // Specks OCR reads at the cell's edges ("、沈阳巧嫂", ".|本溪导游员").
-        let value = strip_hints(&value_of(i, end), rules);
+        let value = strip_hints(&value_at(i, end).0, rules);
         form.brand_name = field(value.trim_matches(|c: char| !is_han(c) && !c.is_alphanumeric()), loc());
     }
 
@@ -344,7 +351,6 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
     // Without an occupation row, units start after the option rows.
     let mut units_from = occupation_row.or_else(|| (type_from..type_to.max(type_from)).rev().find(|&j| option_row(j)).or(scope_rows.last().copied()));
     let mut occupation_cell = None;
-    let mut occupation_confidence = 0.0;
     if let Some(i) = occupation_row {
         let (_, end, _) = at("occupations").unwrap_or((i, 0, 0));
         let (value, used) = value_at(i, end);
@@ -361,8 +367,7 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
             last = j;
         }
         units_from = Some(last);
-        occupation_cell = value_box(&rows[i..=last], label_edge, skew(&page.words));
-        occupation_confidence = rows[i..=last].iter().flat_map(|r| r.tokens.iter()).filter(|t| t.centre() > label_edge && han_count(&t.text) > 0).map(|t| t.confidence).fold(1.0, f64::min);
+        occupation_cell = cell(&rows[i..=last], label_edge, slope);
     }
 
     // Units: the numbered rows between the occupation row and the year header.
@@ -381,7 +386,7 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
             // An organisation's name has at least four characters; shorter is OCR noise
             // from an empty numbered line ("3;", "主").
             if let Some(name) = unit_name(text).filter(|n| n.chars().count() >= 4) {
-                form.units.extend(field(&name, loc()));
+                form.units.extend(field(&city_mended(&name, rules), loc()));
             }
         }
     }
@@ -401,22 +406,24 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         }
         form.summary = field(&strip_hints(&text, rules), loc());
     }
-    Scanned { form, occupation_cell, occupation_confidence }
+    Scanned { form, occupations: occupation_cell }
 }
 
 fn units_row_of(rows: &[Row], rules: &Rules) -> Option<usize> {
     find(rows, &labels(rules, "units")).map(|(i, _, _)| i)
 }
 
-/// The box of the Han words right of the label column in `rows`, padded a little, in the
-/// page's own (skewed) frame: rows were read deskewed by `slope`.
-fn value_box(rows: &[Row], label_edge: u32, slope: f64) -> Option<[u32; 4]> {
+/// The cell of the Han words right of the label column in `rows`: their box, padded a
+/// little, in the page's own (skewed) frame (rows were read deskewed by `slope`).
+fn cell(rows: &[Row], label_edge: u32, slope: f64) -> Option<Cell> {
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    let mut confidence: f64 = 1.0;
     for row in rows {
         // A word reaching into the label column is the label's ("和" for 或) or a rule's.
         for t in row.tokens.iter().filter(|t| t.x0 > label_edge && han_count(&t.text) > 0) {
             let (x0, y0, x1, y1) = bounds.unwrap_or((t.x0, row.y0, t.x1, row.y1));
             bounds = Some((x0.min(t.x0), y0.min(row.y0), x1.max(t.x1), y1.max(row.y1)));
+            confidence = confidence.min(t.confidence);
         }
     }
     let (x0, y0, x1, y1) = bounds?;
@@ -428,7 +435,30 @@ fn value_box(rows: &[Row], label_edge: u32, slope: f64) -> Option<[u32; 4]> {
     let (top, bottom) = ((top - pad).max(0.0) as u32, (bottom + pad).max(0.0) as u32);
     let pad = pad as u32;
     let left = x0.saturating_sub(pad);
-    Some([left, top, x1.saturating_add(pad) - left, bottom.saturating_sub(top)])
+    Some(Cell { bbox: [left, top, x1.saturating_add(pad) - left, bottom.saturating_sub(top)], confidence })
+}
+
+/// A unit's name with its city mended where OCR misread one character of it ("皇新市"
+/// for 阜新市, "戎芦岛市" for 葫芦岛市): a name starting with a city's full name (with its
+/// 市) but one character is in that city; a name starting with any city is left alone.
+fn city_mended(name: &str, rules: &Rules) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    if rules.cities.iter().any(|c| name.starts_with(c.name.as_str())) {
+        return name.to_string();
+    }
+    let near: Vec<&str> = rules
+        .cities
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|city| {
+            let city: Vec<char> = city.chars().collect();
+            city.len() >= 3 && chars.len() > city.len() && chars[city.len() - 1] == city[city.len() - 1] && chars.iter().zip(&city).filter(|(a, b)| a != b).count() == 1
+        })
+        .collect();
+    match near[..] {
+        [city] => format!("{city}{}", chars[city.chars().count()..].iter().collect::<String>()),
+        _ => name.to_string(),
+    }
 }
 
 /// The occupations of the 品牌行业或职业(工种) value as OCR read it.
@@ -543,7 +573,9 @@ fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location)
         let centre = |r: &Row| (r.y0 as u64 + r.y1 as u64) / 2;
         let over = |a: &Token, b: &Token| {
             let shared = a.x1.min(b.x1) as i64 - a.x0.max(b.x0) as i64;
-            shared * 2 > (a.x1 - a.x0).min(b.x1 - b.x0) as i64
+            // The same figure boxed twice, once a digit short ("540" at 1220-1232 and
+            // at 1227-1266), overlaps its twin by little.
+            shared * 2 > (a.x1 - a.x0).min(b.x1 - b.x0) as i64 || (shared > 0 && a.text == b.text)
         };
         let mut tokens: Vec<&Token> = row.tokens.iter().filter(|t| t.x0 >= label_x).collect();
         let split_off: Vec<&Token> = rows
@@ -676,6 +708,18 @@ mod tests {
         let form = form_page(&[("品牌行业或", 273, 930, 163)], &[("1.营口市技师学院", 551, 1039, 264)]);
         assert!(form.occupations.is_empty());
         assert_eq!(texts(&form.units), ["营口市技师学院"]);
+    }
+
+    #[test]
+    fn a_city_misread_by_one_character_is_mended_in_unit_names() {
+        let config = crate::config::Config::builtin().expect("config");
+        let rules = &config.rules;
+        assert_eq!(city_mended("皇新市十家子玛瑙雕刻职业培训学校", rules), "阜新市十家子玛瑙雕刻职业培训学校");
+        assert_eq!(city_mended("戎芦岛市快递行业协会培训中心", rules), "葫芦岛市快递行业协会培训中心");
+        // Two characters off, no 市, or a city already: not a misread city.
+        assert_eq!(city_mended("皇旧市家政学校", rules), "皇旧市家政学校");
+        assert_eq!(city_mended("阜兴县家政学校", rules), "阜兴县家政学校");
+        assert_eq!(city_mended("大连市电子商务职业培训学校", rules), "大连市电子商务职业培训学校");
     }
 
     #[test]
