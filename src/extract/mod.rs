@@ -238,7 +238,7 @@ fn reread_cell(cell: form::scanned::Cell, frame: &::image::GrayImage, config: &C
     // Each reading is as good as its least sure word: the page's garbles a value where
     // a label's lines cut through it, the crop's where it caught a stroke of the table
     // or a seal ("二工，电旭工" for 焊工、电焊工, read sure of nothing).
-    let least = result.words.iter().filter(|w| w.text.chars().any(ocr::is_cjk)).map(|w| w.confidence).reduce(f64::min)?;
+    let least = result.words.iter().map(|w| w.confidence).reduce(f64::min)?;
     tracing::debug!(bbox = ?cell.bbox, text = %result.text, least, page = cell.confidence, "form cell read again");
     (least > cell.confidence).then_some(result.text)
 }

@@ -361,7 +361,11 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         let mut last = i.max(used);
         for j in i + 1..header_row.unwrap_or(rows.len()) {
             let label_line = rows[j].tokens.iter().any(|t| t.centre() <= label_edge && han_count(&t.text) > 0);
-            if j > used && (!label_line || Some(j) == units_label || numbered(j)) {
+            // A piece of the value Tesseract put on a line of its own ("果树" of 果树栽培工)
+            // lies within the cell's height.
+            let centre = (rows[j].y0 / 2).saturating_add(rows[j].y1 / 2);
+            let within = rows[i..=last].iter().any(|r| (r.y0..=r.y1).contains(&centre));
+            if j > used && (!(label_line || within) || Some(j) == units_label || numbered(j)) {
                 break;
             }
             last = j;
@@ -420,10 +424,15 @@ fn cell(rows: &[Row], label_edge: u32, slope: f64) -> Option<Cell> {
     let mut confidence: f64 = 1.0;
     for row in rows {
         // A word reaching into the label column is the label's ("和" for 或) or a rule's.
-        for t in row.tokens.iter().filter(|t| t.x0 > label_edge && han_count(&t.text) > 0) {
+        for t in row.tokens.iter().filter(|t| t.x0 > label_edge) {
+            // A punctuation mark read sure of nothing is a misread as much as a character
+            // ("数控、车工" for 数控车工), but only Han words place the box.
+            confidence = confidence.min(t.confidence);
+            if han_count(&t.text) == 0 {
+                continue;
+            }
             let (x0, y0, x1, y1) = bounds.unwrap_or((t.x0, row.y0, t.x1, row.y1));
             bounds = Some((x0.min(t.x0), y0.min(row.y0), x1.max(t.x1), y1.max(row.y1)));
-            confidence = confidence.min(t.confidence);
         }
     }
     let (x0, y0, x1, y1) = bounds?;
