@@ -526,6 +526,14 @@ fn ocr_percent(text: &str) -> String {
     c
 }
 
+/// Tesseract drops the point of a rate printed with one decimal ("671%" for 67.1%): three
+/// digits over 100% are read with the point before the last.
+fn dropped_point(text: &str) -> Option<String> {
+    let digits = text.strip_suffix('%')?;
+    let over = digits.len() == 3 && digits.chars().all(|c| c.is_ascii_digit()) && digits.parse::<u32>().is_ok_and(|v| v > 100);
+    over.then(|| format!("{}.{}%", &digits[..2], &digits[2..]))
+}
+
 fn v_gt_1(number: &str) -> bool {
     number.parse::<f64>().is_ok_and(|v| v > 1.0)
 }
@@ -611,14 +619,19 @@ fn years(rows: &[Row], header: usize, rules: &Rules, loc: &dyn Fn() -> Location)
             if text.is_empty() {
                 continue;
             }
-            let read = |mut figure: Figure| {
-                figure.confidence = Some(sure[k]);
+            let read = |mut figure: Figure, sure: f64| {
+                figure.confidence = Some(sure);
                 Some(figure)
             };
+            // A rate with its point put back is a guess: a reading, not evidence.
+            let rate = |text: &str| match dropped_point(&ocr_percent(text)) {
+                Some(guess) => read(rate_figure(&guess, loc()), sure[k].min(crate::extract::ocr::DISPUTED)),
+                None => read(rate_figure(&ocr_percent(text), loc()), sure[k]),
+            };
             match metric {
-                "trainees" => out[k].trainees = read(count_figure(&text, loc())),
-                "pass_rate" => out[k].pass_rate = read(rate_figure(&ocr_percent(&text), loc())),
-                _ => out[k].employment_rate = read(rate_figure(&ocr_percent(&text), loc())),
+                "trainees" => out[k].trainees = read(count_figure(&text, loc()), sure[k]),
+                "pass_rate" => out[k].pass_rate = rate(&text),
+                _ => out[k].employment_rate = rate(&text),
             }
         }
     }
@@ -652,6 +665,15 @@ mod tests {
         assert_eq!(ocr_percent("0.896"), "0.896");
         assert_eq!(ocr_percent("86.2%"), "86.2%");
         assert_eq!(ocr_percent("2150"), "2150");
+    }
+
+    #[test]
+    fn a_rate_over_100_percent_lost_its_point() {
+        assert_eq!(dropped_point("671%").as_deref(), Some("67.1%"));
+        assert_eq!(dropped_point("100%"), None);
+        assert_eq!(dropped_point("67.1%"), None);
+        assert_eq!(dropped_point("671"), None);
+        assert_eq!(dropped_point("1671%"), None);
     }
 
     #[test]
