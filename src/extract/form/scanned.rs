@@ -668,6 +668,22 @@ mod tests {
     }
 
     #[test]
+    fn a_figure_boxed_twice_on_a_split_row_is_read_once() {
+        // Regression (corpus defect-03): the 2023 count "540" boxed at 1220-1232 on the
+        // metric's row and at 1227-1266 on a row split off it read as 540540.
+        let t = |text: &str, x0: u32, x1: u32| Token { text: text.into(), x0, x1, confidence: 0.9, centre_y: 1578 };
+        let rows = vec![
+            Row { y0: 1477, y1: 1507, tokens: vec![t("年份", 387, 449), t("2022年", 722, 818), t("2023年", 1194, 1290)] },
+            Row { y0: 1564, y1: 1593, tokens: vec![t("培训人数", 353, 481), t("512", 748, 794), t("540", 1220, 1232)] },
+            Row { y0: 1564, y1: 1593, tokens: vec![t("音", 365, 394), t("512", 769, 793), t("540", 1227, 1266)] },
+        ];
+        let config = crate::config::Config::builtin().expect("config");
+        let years = years(&rows, 0, &config.rules, &|| Location::file("附件1.pdf"));
+        let trainees: Vec<Option<f64>> = years.iter().map(|y| y.trainees.as_ref().and_then(|f| f.value)).collect();
+        assert_eq!(trainees, [Some(512.0), Some(540.0)]);
+    }
+
+    #[test]
     fn a_rate_over_100_percent_lost_its_point() {
         assert_eq!(dropped_point("671%").as_deref(), Some("67.1%"));
         assert_eq!(dropped_point("100%"), None);
