@@ -169,11 +169,34 @@ pub struct SealSettings {
     pub min_read_confidence: f64,
     /// Similarity of two aligned impressions from which they are one image (STAMP_DUPLICATED_IMAGE).
     pub duplicate_similarity: f64,
+    /// Faces the candidate bodies' names are drawn in to compare a seal's letters by shape
+    /// (`seals::letters`). None that loads: seals are identified by their OCR reading alone.
+    pub letter_faces: Vec<crate::seals::letters::Face>,
+    /// Shape evidence by which the expected body must beat every other candidate.
+    pub shape_margin: f64,
+    /// Shape evidence by which another body must beat the expected one to be named.
+    pub shape_accuse: f64,
 }
 
 impl Default for SealSettings {
     fn default() -> Self {
-        SealSettings { issuer_match: 0.6, issuer_mismatch: 0.4, min_read_letters: 6, issuer_other_letters: 2, min_read_confidence: 0.6, duplicate_similarity: 0.6 }
+        let face = |path: &str, index: u32| crate::seals::letters::Face { path: path.into(), index };
+        SealSettings {
+            issuer_match: 0.6,
+            issuer_mismatch: 0.4,
+            min_read_letters: 6,
+            issuer_other_letters: 2,
+            min_read_confidence: 0.6,
+            duplicate_similarity: 0.6,
+            letter_faces: vec![
+                face("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2),
+                face("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
+                face("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+                face("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+            ],
+            shape_margin: 0.0,
+            shape_accuse: 0.15,
+        }
     }
 }
 
@@ -483,6 +506,12 @@ impl Config {
         }
         if seals.issuer_other_letters < 2 {
             return Err(bad(settings_name, "seals.issuer_other_letters", "must be at least 2: one misread letter must never name another body"));
+        }
+        if !(0.0..1.0).contains(&seals.shape_margin) {
+            return Err(bad(settings_name, "seals.shape_margin", "must be at least 0 and below 1"));
+        }
+        if !(0.1..=1.0).contains(&seals.shape_accuse) {
+            return Err(bad(settings_name, "seals.shape_accuse", "must be between 0.1 and 1: worn genuine seals look up to 0.08 more like another body"));
         }
         if seals.issuer_mismatch > seals.issuer_match {
             return Err(bad(settings_name, "seals.issuer_mismatch", "must not exceed seals.issuer_match"));

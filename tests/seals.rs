@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use dossier_verify::seals::{self, copies, read, Seal};
+use dossier_verify::seals::{self, copies, letters, read, Seal};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -157,9 +157,12 @@ fn measure() -> Measures {
                     // unit (the form names it) and a few other units of the set.
                     let candidates = candidates(&config, &t.issuer, &units);
                     let score = s.readings.iter().map(|r| read::issuer_score(r, &t.issuer)).fold(0.0, f64::max);
-                    match read::identify(&s.readings, &t.issuer, &candidates, &rules(settings)) {
+                    let margins = shape_margins(s, &t.issuer, &candidates, settings);
+                    let worst = margins.iter().min_by(|a, b| a.1.total_cmp(&b.1));
+                    eprintln!("{name}: shapes for {} against {:?}", t.issuer, worst);
+                    match read::identify(&s.readings, &t.issuer, &candidates, &read::Rules::of(settings), Some(&margins)) {
                         read::Identified::Expected => m.read_ok += 1,
-                        read::Identified::Other(other) => {
+                        read::Identified::Other(other, _) => {
                             m.confident_misreads += 1;
                             eprintln!("{name}: FALSE ACCUSATION: {:?} named {other}", s.readings);
                         }
@@ -208,9 +211,24 @@ fn measure() -> Measures {
     m
 }
 
-/// The check's identification rules from config/default.toml.
-fn rules(settings: &dossier_verify::config::SealSettings) -> read::Rules {
-    read::Rules { name_score: settings.issuer_match, other_letters: settings.issuer_other_letters, min_letters: settings.min_read_letters }
+/// The shape evidence for `expected` against the other candidates, as the check computes
+/// it: in the faces of config/default.toml (they must load: fonts-noto-cjk,
+/// fonts-arphic-uming, fonts-wqy-zenhei), or in those of `SEAL_LETTER_FACES`
+/// (`path#index,…`) to measure with faces the fixture generator does not draw seals in.
+fn shape_margins<'c>(seal: &Seal, expected: &str, candidates: &[&'c str], settings: &dossier_verify::config::SealSettings) -> Vec<(&'c str, f64)> {
+    let faces: Vec<letters::Face> = match std::env::var("SEAL_LETTER_FACES") {
+        Ok(list) => list
+            .split(',')
+            .map(|f| {
+                let (path, index) = f.rsplit_once('#').expect("SEAL_LETTER_FACES: path#index,…");
+                letters::Face { path: path.into(), index: index.parse().expect("SEAL_LETTER_FACES: a numeric index") }
+            })
+            .collect(),
+        Err(_) => settings.letter_faces.clone(),
+    };
+    let alphabet = letters::Alphabet::shared(&faces).expect("the letter faces load (install fonts-noto-cjk, fonts-arphic-uming, fonts-wqy-zenhei)");
+    let strip = seal.strip.as_ref().expect("every detected seal keeps its strip");
+    letters::margins(&mut letters::Letters::new(strip), alphabet, expected, candidates)
 }
 
 /// The closed set a seal of `issuer` is identified in: every bureau, `issuer` and three
@@ -264,13 +282,13 @@ fn no_seal_on_seal_free_pages() {
     assert_eq!(m.false_seals, 0, "no extra seal anywhere");
 }
 
-/// Tesseract (chi_sim) reads worn ring lettering poorly (see fixtures/seals/README.md):
-/// this is a floor against regressions (6 of 16 identified today), not the 90% the
-/// issue asks for.
+/// Ring readings and letter shapes together identify 12 of the 16 seals (see
+/// fixtures/seals/README.md): this is a floor against regressions, not the 90% the issue
+/// asks for (reached on the larger seeded set, not on these 16).
 #[test]
 fn issuer_read_rate_does_not_regress() {
     let m = measures();
-    assert!(m.read_ok * 3 >= m.found, "issuer identified on {} of {} seals (floor: a third)", m.read_ok, m.found);
+    assert!(m.read_ok * 3 >= m.found * 2, "issuer identified on {} of {} seals (floor: two thirds)", m.read_ok, m.found);
 }
 
 /// No genuine seal is called another body's: neither by closed-set identification (two
@@ -414,12 +432,13 @@ fn corpus_quality() {
                 if !candidates.contains(&issuer.as_str()) {
                     candidates.push(issuer);
                 }
-                let verdicts: Vec<read::Identified> = on_stamp_page.iter().map(|s| read::identify(&s.readings, issuer, &candidates, &rules(settings))).collect();
+                let rules = read::Rules::of(settings);
+                let verdicts: Vec<read::Identified> = on_stamp_page.iter().map(|s| read::identify(&s.readings, issuer, &candidates, &rules, Some(&shape_margins(s, issuer, &candidates, settings)))).collect();
                 if verdicts.contains(&read::Identified::Expected) {
                     read_ok += 1;
                 }
                 for (s, v) in on_stamp_page.iter().zip(&verdicts) {
-                    if let read::Identified::Other(other) = v {
+                    if let read::Identified::Other(other, _) = v {
                         misreads += 1;
                         eprintln!("FALSE ACCUSATION {dossier} {path}: {:?} named {other} for {issuer}", s.readings);
                     }
@@ -430,7 +449,7 @@ fn corpus_quality() {
                     let bureau = images.iter().filter(|i| i.dossier == *dossier && matches!(i.kind.as_str(), "recommendation_report" | "application_form")).filter_map(|i| i.stamped_by.as_deref()).find(|b| config.rules.cities.iter().any(|c| c.issuer == *b));
                     if let Some(bureau) = bureau.filter(|b| *b != issuer) {
                         wrong_seals += 1;
-                        let named = on_stamp_page.iter().any(|s| matches!(read::identify(&s.readings, bureau, &candidates, &rules(settings)), read::Identified::Other(_)));
+                        let named = on_stamp_page.iter().any(|s| matches!(read::identify(&s.readings, bureau, &candidates, &rules, Some(&shape_margins(s, bureau, &candidates, settings))), read::Identified::Other(..)));
                         if named {
                             wrong_named += 1;
                         }

@@ -17,7 +17,7 @@
 use crate::config::{City, Config};
 use crate::extract::{Extracted, ExtractedFile, TextSource};
 use crate::report::{Code, Finding, Location};
-use crate::seals::{copies, read, Seal};
+use crate::seals::{copies, letters, read, Seal};
 
 use super::CheckContext;
 
@@ -125,13 +125,15 @@ struct Accused<'s> {
     seal: &'s Seal,
     /// What was read (the reading that names the other body).
     text: String,
-    /// The known body it names, when it is one (a confident reading of an unknown name has none).
-    other: Option<String>,
+    /// The known body it names and on what evidence, when it is one (a confident reading
+    /// of an unknown name has none).
+    other: Option<(String, read::Basis)>,
 }
 
 fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, expected: &Expected, config: &Config) -> Option<Finding> {
     let s = &config.settings.seals;
-    let rules = read::Rules { name_score: s.issuer_match, other_letters: s.issuer_other_letters, min_letters: s.min_read_letters };
+    let rules = read::Rules::of(s);
+    let alphabet = letters::Alphabet::shared(&s.letter_faces);
     // The closed set: whoever stamped is one of the bureaus or one of the form's units.
     let candidates: Vec<&str> = expected.cities.iter().map(|c| c.issuer.as_str()).chain(expected.units.iter().map(String::as_str)).collect();
     let wanted: Vec<&str> = match (whose, expected.city) {
@@ -143,10 +145,17 @@ fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, expected: &Expect
     let mut accused: Option<Accused> = None;
     for seal in seals {
         let readings = readings_of(seal);
-        if readings.is_empty() {
+        let mut shapes = alphabet.zip(seal.strip.as_ref()).map(|(alphabet, strip)| (alphabet, letters::Letters::new(strip)));
+        if readings.is_empty() && shapes.is_none() {
             continue;
         }
-        let verdicts: Vec<read::Identified> = wanted.iter().map(|w| read::identify(&readings, w, &candidates, &rules)).collect();
+        let verdicts: Vec<read::Identified> = wanted
+            .iter()
+            .map(|w| {
+                let margins = shapes.as_mut().map(|(alphabet, strip)| letters::margins(strip, alphabet, w, &candidates));
+                read::identify(&readings, w, &candidates, &rules, margins.as_deref())
+            })
+            .collect();
         if verdicts.contains(&read::Identified::Expected) {
             return None;
         }
@@ -154,17 +163,22 @@ fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, expected: &Expect
             continue;
         }
         // Named by every wanted body as the same outsider: that body's seal.
-        let others: Vec<&str> = verdicts
+        let others: Vec<(&str, read::Basis)> = verdicts
             .iter()
             .filter_map(|v| match v {
-                read::Identified::Other(o) if !wanted.contains(&o.as_str()) => Some(o.as_str()),
+                read::Identified::Other(o, basis) if !wanted.contains(&o.as_str()) => Some((o.as_str(), *basis)),
                 _ => None,
             })
             .collect();
-        if others.len() == verdicts.len() && others.windows(2).all(|w| w[0] == w[1]) {
-            if let Some(other) = others.first() {
-                let text = readings.iter().max_by_key(|r| wanted.iter().map(|w| read::distinct_hits(std::slice::from_ref(*r), other, w)).min().unwrap_or(0)).cloned().unwrap_or_default();
-                accused = Some(Accused { seal, text, other: Some(other.to_string()) });
+        if others.len() == verdicts.len() && others.windows(2).all(|w| w[0].0 == w[1].0) {
+            if let Some(&(other, _)) = others.first() {
+                // Shapes alone only when no wanted body was named on a reading.
+                let basis = if others.iter().any(|(_, b)| *b == read::Basis::Reading) { read::Basis::Reading } else { read::Basis::Shape };
+                let text = match basis {
+                    read::Basis::Reading => readings.iter().max_by_key(|r| wanted.iter().map(|w| read::distinct_hits(std::slice::from_ref(*r), other, w)).min().unwrap_or(0)).cloned().unwrap_or_default(),
+                    read::Basis::Shape => seal.text.clone().unwrap_or_default(),
+                };
+                accused = Some(Accused { seal, text, other: Some((other.to_string(), basis)) });
                 continue;
             }
         }
@@ -179,18 +193,16 @@ fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, expected: &Expect
     }
     let accused = accused?;
     let label = expected.label(whose);
-    let named = match &accused.other {
-        Some(other) => format!("，其中可辨认出“{other}”特有的文字，而无应盖单位特有的文字"),
-        None => String::new(),
-    };
-    let actual = match &accused.other {
-        Some(other) => format!("{other}公章（印文识别为“{}”）", accused.text),
-        None => format!("印文识别为“{}”", accused.text),
+    let read = if accused.text.is_empty() { "未能识别出文字".to_string() } else { format!("识别为“{}”", accused.text) };
+    let (named, actual) = match &accused.other {
+        Some((other, read::Basis::Reading)) => (format!("，其中可辨认出“{other}”特有的文字，而无应盖单位特有的文字"), format!("{other}公章（印文{read}）")),
+        Some((other, read::Basis::Shape)) => (format!("；逐字比对字形，印文明显更像“{other}”，而不像应盖单位的名称"), format!("{other}公章（字形比对；印文{read}）")),
+        None => (String::new(), format!("印文{read}")),
     };
     Some(
         Finding::new(
             Code::StampIssuerMismatch,
-            format!("文件“{}”第{}页的公章印文识别为“{}”{named}，与应盖的{label}不符，请人工核对盖章单位", file.path, accused.seal.page, accused.text),
+            format!("文件“{}”第{}页的公章印文{read}{named}，与应盖的{label}不符，请人工核对盖章单位", file.path, accused.seal.page),
             Location::page(&file.path, accused.seal.page),
         )
         .expected(label)
@@ -281,6 +293,7 @@ mod tests {
             text: text.map(str::to_string),
             text_confidence: if text.is_some() { 0.9 } else { 0.0 },
             readings: text.map(str::to_string).into_iter().collect(),
+            strip: None,
             crop_png: Vec::new(),
             signature: sig,
             centre: [925.0, 1425.0],

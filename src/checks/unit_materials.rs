@@ -251,6 +251,7 @@ mod tests {
             text: Some("沈阳市巧嫂家政服务有限公司".into()),
             text_confidence: 0.9,
             readings: Vec::new(),
+            strip: None,
             crop_png: Vec::new(),
             signature: Vec::new(),
             centre: [5.0, 5.0],

@@ -5,10 +5,12 @@
 //! The stages, one submodule each: [`detect`] finds red rings that are seals (and not
 //! red titles, logos, table rules or check marks); [`unwrap`] turns the ring's text band
 //! into a straight strip; [`read`] OCRs the strip and scores it against the expected
-//! body; [`copies`] normalises impressions and tells a pasted copy from a re-inking.
+//! body; [`letters`] compares its letters by shape with the names that could have
+//! stamped; [`copies`] normalises impressions and tells a pasted copy from a re-inking.
 
 pub mod copies;
 pub mod detect;
+pub mod letters;
 pub mod read;
 pub mod unwrap;
 
@@ -33,6 +35,11 @@ pub struct Seal {
     /// Every reading of the ring (strip variants), best first: matching against the
     /// expected body takes the best of them. One, today (see `read_text`).
     pub readings: Vec<String>,
+    /// The upper arc unwrapped at [`unwrap::SHAPE_CONTRAST`] (ink dark on white), for
+    /// comparing its letters with the bodies that could have stamped (`letters`), which
+    /// only the checks know.
+    #[serde(skip)]
+    pub strip: Option<image::GrayImage>,
     /// PNG crop of the impression, for the HTML report.
     #[serde(skip)]
     pub crop_png: Vec<u8>,
@@ -79,6 +86,7 @@ pub fn detect_with(page: u32, image: &image::RgbImage, options: &Options) -> Vec
                 text: readings.first().map(|l| l.text.clone()),
                 text_confidence: readings.first().map_or(0.0, |l| l.confidence),
                 readings: readings.into_iter().map(|l| l.text).collect(),
+                strip: Some(unwrap::strip(image, &found, Direction::Clockwise, unwrap::SHAPE_CONTRAST)),
                 crop_png: crop_png(image, found.bbox),
                 signature: copies::signature(image, &found),
                 centre: [found.cx, found.cy],

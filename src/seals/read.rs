@@ -164,16 +164,25 @@ fn distinct(readings: &[String], name: &str, other: &str) -> (usize, usize) {
     best
 }
 
-/// Whose seal a ring reading is, among the bodies that could have stamped.
+/// Whose seal a ring is, among the bodies that could have stamped.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Identified {
-    /// The expected body: its name read well, or its own letters read where every other
-    /// known body's are not.
+    /// The expected body: its name read well, its letters' shapes favoured over every
+    /// other known body's, or its own letters read where every other body's are not.
     Expected,
-    /// Another known body, clearly: its own letters read, none of the expected body's.
-    Other(String),
+    /// Another known body, clearly, and on what evidence.
+    Other(String, Basis),
     /// Too little read to tell (worn ink, letters under a signature).
     Unsure,
+}
+
+/// What named another body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// Its own letters read side by side, none of the expected body's.
+    Reading,
+    /// The ring's letters look clearly more like its name than the expected body's.
+    Shape,
 }
 
 /// How sure [`identify`] must be.
@@ -187,42 +196,75 @@ pub struct Rules {
     pub other_letters: usize,
     /// Letters a reading needs before it may name another body.
     pub min_letters: usize,
+    /// Letter-shape evidence ([`super::letters::evidence`]) by which the expected body
+    /// must beat every other candidate to be recognised by shape.
+    pub shape_margin: f64,
+    /// Letter-shape evidence by which another body must beat the expected one to be named
+    /// by shape; the same margin for the expected body overrules a reading naming another.
+    pub shape_accuse: f64,
 }
 
-/// Closed-set identification of a seal from its readings: the body that stamped is one
-/// of `candidates` (the bureaus of the rules file and the units on the form), so a
-/// reading is judged by the letters that tell `expected` from each of them, not by how
-/// much of the whole name survived the ink.
+impl Rules {
+    /// The rules of the `[seals]` settings.
+    pub fn of(settings: &crate::config::SealSettings) -> Rules {
+        Rules {
+            name_score: settings.issuer_match,
+            other_letters: settings.issuer_other_letters,
+            min_letters: settings.min_read_letters,
+            shape_margin: settings.shape_margin,
+            shape_accuse: settings.shape_accuse,
+        }
+    }
+}
+
+/// Closed-set identification of a seal from its readings and, when the letters could be
+/// compared by shape, its shape margins (`(other, evidence for the expected body against
+/// it)` per other candidate): the body that stamped is one of `candidates` (the bureaus
+/// of the rules file and the units on the form), so a seal is judged by what tells
+/// `expected` from each of them, not by how much of the whole name survived the ink.
 ///
-/// Another body is named first, and only on two of its own letters read side by side as
-/// in its name (大连, 中心), and none of the expected body's: one letter is too often a
-/// misreading (人 read as 大 makes a 大连 out of any bureau), and two scattered ones
-/// happen by chance in garbage (本…和 in a worn unit seal is no 本溪 bureau). The
-/// expected body is recognised when it has more of its own letters read than every
-/// other candidate has against it.
-pub fn identify(readings: &[String], expected: &str, candidates: &[&str], rules: &Rules) -> Identified {
+/// Every way of recognising the expected body is tried before any accusation: a reading
+/// that names it, shapes that favour it over every other candidate, or more of its own
+/// letters read than any other candidate has against it. Another body is named on two
+/// of its own letters read side by side as in its name (大连, 中心) and none of the
+/// expected body's, unless the shapes clearly favour the expected body: one letter is too
+/// often a misreading (人 read as 大 makes a 大连 out of any bureau), and two scattered
+/// ones happen by chance in garbage (本…和 in a worn unit seal is no 本溪 bureau). The
+/// shapes alone name another body only by a clear margin.
+pub fn identify(readings: &[String], expected: &str, candidates: &[&str], rules: &Rules, shapes: Option<&[(&str, f64)]>) -> Identified {
     let others: Vec<&str> = candidates.iter().copied().filter(|c| cjk_only(c) != cjk_only(expected) && !c.is_empty()).collect();
+    let shape_margin = |other: &str| shapes.and_then(|m| m.iter().find(|(o, _)| cjk_only(o) == cjk_only(other)).map(|(_, v)| *v));
     let letters = readings.iter().map(|r| cjk_only(r).chars().count()).max().unwrap_or(0);
-    if letters >= rules.min_letters {
-        let accused = others
+    let read_accused = if letters >= rules.min_letters {
+        others
             .iter()
             .map(|o| (distinct(readings, o, expected), distinct_hits(readings, expected, o), *o))
-            .filter(|&((_, run), ours, _)| run >= rules.other_letters && ours == 0)
-            .max_by_key(|&((theirs, _), _, _)| theirs);
-        if let Some((_, _, other)) = accused {
-            return Identified::Other(other.to_string());
-        }
+            .filter(|&((_, run), ours, o)| run >= rules.other_letters && ours == 0 && shape_margin(o).is_none_or(|m| m < rules.shape_accuse))
+            .max_by_key(|&((theirs, _), _, _)| theirs)
+            .map(|(_, _, o)| o)
+    } else {
+        None
+    };
+    if let Some(other) = read_accused {
+        return Identified::Other(other.to_string(), Basis::Reading);
     }
     // Checked after the accusation: a neighbour's seal read well still scores about 0.6
     // against the expected bureau, whose 11 shared letters it carries.
     if readings.iter().any(|r| issuer_score(r, expected) >= rules.name_score) {
         return Identified::Expected;
     }
-    let wins = !others.is_empty() && others.iter().all(|o| distinct_hits(readings, expected, o) > distinct_hits(readings, o, expected));
-    if wins {
-        Identified::Expected
-    } else {
-        Identified::Unsure
+    let shaped: Vec<f64> = others.iter().filter_map(|o| shape_margin(o)).collect();
+    let shapes_complete = !others.is_empty() && shaped.len() == others.len();
+    if shapes_complete && shaped.iter().all(|m| *m > rules.shape_margin) {
+        return Identified::Expected;
+    }
+    if !others.is_empty() && others.iter().all(|o| distinct_hits(readings, expected, o) > distinct_hits(readings, o, expected)) {
+        return Identified::Expected;
+    }
+    let shape_accused = others.iter().filter_map(|o| shape_margin(o).map(|m| (*o, m))).filter(|(_, m)| *m <= -rules.shape_accuse).min_by(|a, b| a.1.total_cmp(&b.1));
+    match shape_accused {
+        Some((other, _)) => Identified::Other(other.to_string(), Basis::Shape),
+        None => Identified::Unsure,
     }
 }
 
@@ -250,7 +292,7 @@ mod tests {
 
 
     fn rules() -> Rules {
-        Rules { name_score: 0.6, other_letters: 2, min_letters: 6 }
+        Rules { name_score: 0.6, other_letters: 2, min_letters: 6, shape_margin: 0.0, shape_accuse: 0.15 }
     }
 
     const BUREAUS: [&str; 3] = ["沈阳市人力资源和社会保障局", "大连市人力资源和社会保障局", "丹东市人力资源和社会保障局"];
@@ -258,27 +300,27 @@ mod tests {
     #[test]
     fn one_city_letter_read_in_place_identifies_the_bureau() {
         let read = vec!["月东市人为资源机社会保不风".to_string()];
-        assert_eq!(identify(&read, "丹东市人力资源和社会保障局", &BUREAUS, &rules()), Identified::Expected);
+        assert_eq!(identify(&read, "丹东市人力资源和社会保障局", &BUREAUS, &rules(), None), Identified::Expected);
     }
 
     #[test]
     fn another_citys_two_letters_name_that_city() {
         let read = vec!["大连市人尹资源和会保税局".to_string()];
-        assert_eq!(identify(&read, "沈阳市人力资源和社会保障局", &BUREAUS, &rules()), Identified::Other("大连市人力资源和社会保障局".into()));
+        assert_eq!(identify(&read, "沈阳市人力资源和社会保障局", &BUREAUS, &rules(), None), Identified::Other("大连市人力资源和社会保障局".into(), Basis::Reading));
     }
 
     #[test]
     fn a_single_misread_letter_accuses_nobody() {
         // 人 misread as 大: one letter of 大连, not enough.
         let read = vec!["名信访大福需涡汪会全全局".to_string()];
-        assert_eq!(identify(&read, "沈阳市人力资源和社会保障局", &BUREAUS, &rules()), Identified::Unsure);
+        assert_eq!(identify(&read, "沈阳市人力资源和社会保障局", &BUREAUS, &rules(), None), Identified::Unsure);
     }
 
     #[test]
     fn a_unit_seal_on_a_bureau_document_is_named() {
         let candidates = ["本溪市人力资源和社会保障局", "沈阳市人力资源和社会保障局", "本溪市医药行业协会培训中心"];
         let read = vec!["章基阅本相助六着中心一".to_string()];
-        assert_eq!(identify(&read, "本溪市人力资源和社会保障局", &candidates, &rules()), Identified::Other("本溪市医药行业协会培训中心".into()));
+        assert_eq!(identify(&read, "本溪市人力资源和社会保障局", &candidates, &rules(), None), Identified::Other("本溪市医药行业协会培训中心".into(), Basis::Reading));
     }
 
     #[test]
@@ -286,12 +328,39 @@ mod tests {
         // A worn seal of a unit the form does not name: 本 and 和 of a bureau, apart.
         let candidates = ["本溪市人力资源和社会保障局", "丹东市人力资源和社会保障局", "丹东市烹饪协会职业技能培训学校"];
         let read = vec!["髓条本六兴区击光如和起说胜投".to_string()];
-        assert_eq!(identify(&read, "丹东市烹饪协会职业技能培训学校", &candidates, &rules()), Identified::Unsure);
+        assert_eq!(identify(&read, "丹东市烹饪协会职业技能培训学校", &candidates, &rules(), None), Identified::Unsure);
     }
 
     #[test]
     fn too_short_a_reading_names_nobody_else() {
-        assert_eq!(identify(&["大连".to_string()], "沈阳市人力资源和社会保障局", &BUREAUS, &rules()), Identified::Unsure);
+        assert_eq!(identify(&["大连".to_string()], "沈阳市人力资源和社会保障局", &BUREAUS, &rules(), None), Identified::Unsure);
+    }
+
+    #[test]
+    fn shapes_favouring_the_expected_body_over_every_other_recognise_it() {
+        let garbage = vec!["匆叭人人力记醒环计社保司属".to_string()];
+        let shapes = [(BUREAUS[1], 0.04), (BUREAUS[2], 0.11)];
+        assert_eq!(identify(&garbage, BUREAUS[0], &BUREAUS, &rules(), Some(&shapes)), Identified::Expected);
+        // One other body the shapes could not be compared with: no recognition by shape.
+        assert_eq!(identify(&garbage, BUREAUS[0], &BUREAUS, &rules(), Some(&shapes[..1])), Identified::Unsure);
+        // Nor when one other body looks as much like it.
+        assert_eq!(identify(&garbage, BUREAUS[0], &BUREAUS, &rules(), Some(&[(BUREAUS[1], 0.0), (BUREAUS[2], 0.11)])), Identified::Unsure);
+    }
+
+    #[test]
+    fn shapes_name_another_body_only_by_a_clear_margin() {
+        let garbage = vec!["匆叭人人力记醒环计社保司属".to_string()];
+        let unsure = [(BUREAUS[1], -0.08), (BUREAUS[2], 0.05)];
+        assert_eq!(identify(&garbage, BUREAUS[0], &BUREAUS, &rules(), Some(&unsure)), Identified::Unsure);
+        let clear = [(BUREAUS[1], -0.2), (BUREAUS[2], 0.05)];
+        assert_eq!(identify(&garbage, BUREAUS[0], &BUREAUS, &rules(), Some(&clear)), Identified::Other(BUREAUS[1].to_string(), Basis::Shape));
+    }
+
+    #[test]
+    fn shapes_clearly_for_the_expected_body_overrule_a_reading_naming_another() {
+        let read = vec!["大连市人尹资源和会保税局".to_string()];
+        let shapes = [(BUREAUS[1], 0.2), (BUREAUS[2], 0.2)];
+        assert_eq!(identify(&read, BUREAUS[0], &BUREAUS, &rules(), Some(&shapes)), Identified::Expected);
     }
 
     #[test]

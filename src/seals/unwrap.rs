@@ -34,6 +34,12 @@ const LETTER_SHARE: f64 = 0.3;
 /// to nothing (each try is a Tesseract call, ~0.1-0.2 s).
 pub const CONTRASTS: [(f64, f64); 2] = [(0.5, 2.0), (1.0, 3.0)];
 
+/// The strip letters are compared by shape on (`letters`): nearly linear in redness, so
+/// strokes keep their cores and their halo (OCR wants solid ink; shapes want strokes that
+/// have not run together). Measured: 107 of 124 seeded seals identified, against 100 at
+/// the OCR's first contrast.
+pub const SHAPE_CONTRAST: (f64, f64) = (0.0, 8.0);
+
 /// The text band of `seal` as a strip, ink black on white.
 pub fn strip(image: &RgbImage, seal: &Found, direction: Direction, contrast: (f64, f64)) -> GrayImage {
     let r = seal.rx.min(seal.ry).max(1.0);
@@ -65,6 +71,12 @@ pub fn strip(image: &RgbImage, seal: &Found, direction: Direction, contrast: (f6
         }
     }
     out
+}
+
+/// Distance from the centre, as a fraction of the ring's radius, that row `row` of a
+/// clockwise strip `height` rows high shows (its top row is the band's outer edge).
+pub fn radius_at(row: f64, height: u32) -> f64 {
+    OUTER + (INNER - OUTER) * (row + 0.5) / f64::from(height.max(1))
 }
 
 /// Sectors of the text band examined for the gap.
