@@ -395,20 +395,29 @@ fn likeness(window: &Window, weights: &[Drawn]) -> f32 {
 
 /// How much better the strip looks like `name` than like `other`, in [-1, 1]: the mean
 /// likeness of the letters of `name` that `other` lacks, less that of the letters of
-/// `other` in their place. Two names as long as each other (the bureaus share
+/// `other` that `name` lacks. Two names as long as each other (the bureaus share
 /// 市人力资源和社会保障局 letter for letter) are laid out by their shared letters and
-/// compared on the others only; names of other lengths each under their own layout.
+/// compared on the others. Names of other lengths are each laid out on their own and
+/// compared on what lies between their common beginning and ending (沈阳 against 葫芦岛):
+/// letters both names carry fit the strip under either layout and would only dilute
+/// the difference.
 pub fn evidence(letters: &mut Letters, alphabet: &Alphabet, name: &str, other: &str) -> f64 {
     let a: Vec<char> = super::read::cjk_only(name).chars().collect();
     let b: Vec<char> = super::read::cjk_only(other).chars().collect();
-    let shared: Vec<Option<char>> = if a.len() == b.len() { a.iter().zip(&b).map(|(x, y)| (x == y).then_some(*x)).collect() } else { Vec::new() };
-    let (sa, sb) = if shared.iter().flatten().count() >= MIN_SHARED {
-        (letters.scores_under(&a, &shared, alphabet), letters.scores_under(&b, &shared, alphabet))
-    } else {
-        (letters.scores(name, alphabet), letters.scores(other, alphabet))
-    };
-    let own = |place: usize| shared.get(place).is_none_or(Option::is_none);
-    mean_where(&sa, own) - mean_where(&sb, own)
+    if a.len() == b.len() {
+        let shared: Vec<Option<char>> = a.iter().zip(&b).map(|(x, y)| (x == y).then_some(*x)).collect();
+        if shared.iter().flatten().count() >= MIN_SHARED {
+            let (sa, sb) = (letters.scores_under(&a, &shared, alphabet), letters.scores_under(&b, &shared, alphabet));
+            let own = |place: usize| shared.get(place).is_some_and(Option::is_none);
+            return mean_where(&sa, own) - mean_where(&sb, own);
+        }
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count().min(a.len().min(b.len()) - prefix);
+    let (sa, sb) = (letters.scores(name, alphabet), letters.scores(other, alphabet));
+    let common = prefix + suffix >= MIN_SHARED;
+    let own = |len: usize| move |place: usize| !common || (place >= prefix && place < len - suffix);
+    mean_where(&sa, own(a.len())) - mean_where(&sb, own(b.len()))
 }
 
 fn mean_where(scores: &[f64], keep: impl Fn(usize) -> bool) -> f64 {

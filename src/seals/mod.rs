@@ -35,7 +35,7 @@ pub struct Seal {
     /// Every reading of the ring (strip variants), best first: matching against the
     /// expected body takes the best of them. One, today (see `read_text`).
     pub readings: Vec<String>,
-    /// The upper arc unwrapped at [`unwrap::SHAPE_CONTRAST`] (ink dark on white), for
+    /// The upper arc unwrapped by [`unwrap::shape_strip`] (ink dark on white), for
     /// comparing its letters with the bodies that could have stamped (`letters`), which
     /// only the checks know.
     #[serde(skip)]
@@ -86,7 +86,7 @@ pub fn detect_with(page: u32, image: &image::RgbImage, options: &Options) -> Vec
                 text: readings.first().map(|l| l.text.clone()),
                 text_confidence: readings.first().map_or(0.0, |l| l.confidence),
                 readings: readings.into_iter().map(|l| l.text).collect(),
-                strip: Some(unwrap::strip(image, &found, Direction::Clockwise, unwrap::SHAPE_CONTRAST)),
+                strip: Some(unwrap::shape_strip(image, &found)),
                 crop_png: crop_png(image, found.bbox),
                 signature: copies::signature(image, &found),
                 centre: [found.cx, found.cy],
