@@ -1,11 +1,14 @@
 //! Seal work per page: detection alone (what every page image pays), detection with the
-//! ring OCR (pages that carry a seal), and one copy comparison. The page is a fixture
+//! ring OCR (pages that carry a seal), one copy comparison, and the checks' comparison of
+//! a seal's letters by shape with 18 candidate names (the 15 bodies of the rules file and
+//! three units): cold (every letter drawn anew, as for a dossier's first seal) and warm
+//! (letters already drawn in the same boxes). The page is a fixture
 //! scan resized to 200 dpi A4 (1654 × 2339), the OCR render resolution of config/default.toml.
 //!
 //! `OMP_THREAD_LIMIT=1 cargo bench --bench seals`
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use dossier_verify::seals::{self, copies, Options};
+use dossier_verify::seals::{self, copies, letters, Options};
 
 fn page(name: &str) -> image::RgbImage {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seals").join(name);
@@ -27,6 +30,25 @@ fn bench(c: &mut Criterion) {
     let other = page("genuine_dandong_1.jpg");
     let b2 = seals::detect_with(1, &other, &detect_only);
     c.bench_function("copy_similarity_one_pair", |b| b.iter(|| copies::similarity(&a[0].signature, &b2[0].signature)));
+
+    let config = dossier_verify::config::Config::builtin().expect("built-in config");
+    let faces = &config.settings.seals.letter_faces;
+    let mut candidates: Vec<&str> = config.rules.cities.iter().map(|c| c.issuer.as_str()).collect();
+    candidates.extend(["本溪市钢城技工学校", "大连阳光家政服务职业培训学校", "锦州市职业技能培训中心"]);
+    let strip = a[0].strip.clone().expect("a detected seal keeps its strip");
+    let expected = "沈阳市人力资源和社会保障局";
+    let mut group = c.benchmark_group("shapes");
+    group.sample_size(10);
+    group.bench_function("margins_18_candidates_cold", |b| {
+        b.iter_batched(
+            || letters::Alphabet::load(faces).expect("the letter faces load"),
+            |alphabet| letters::margins(&mut letters::Letters::new(&strip), &alphabet, expected, &candidates),
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    let alphabet = letters::Alphabet::shared(faces).expect("the letter faces load");
+    group.bench_function("margins_18_candidates_warm", |b| b.iter(|| letters::margins(&mut letters::Letters::new(&strip), alphabet, expected, &candidates)));
+    group.finish();
 }
 
 criterion_group!(benches, bench);
