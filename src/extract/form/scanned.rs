@@ -276,6 +276,8 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
     } else {
         Vec::new()
     };
+    // A row with Han text in the label column: a label's line.
+    let label_line = |i: usize| rows[i].tokens.iter().any(|t| t.centre() <= label_edge && han_count(&t.text) > 0);
     // The occupation label lies between the 品牌类型 label and the 依托单位 label.
     if label_edge > 0 && exact("occupations").is_none() {
         let row_of = |field: &str| exact(field).map(|(i, _, _)| i).or_else(|| fuzzy.iter().find(|(f, _)| *f == field).map(|&(_, i)| i));
@@ -285,7 +287,7 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         // label OCR read as one wide glyph ("本") is still the label.
         let alone = || {
             let (Some(_), Some(_)) = (type_row, units_row) else { return None };
-            within.clone().find(|&i| rows[i].tokens.iter().any(|t| t.centre() <= label_edge && han_count(&t.text) > 0))
+            within.clone().find(|&i| label_line(i))
         };
         if let Some(i) = fuzzy_find_two_lines(rows, &labels(rules, "occupations"), label_edge, within.clone()).or_else(alone) {
             fuzzy.push(("occupations", i));
@@ -357,15 +359,14 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         form.occupations = occupations(&value, rules, &loc());
         // The cell's rows: the label's lines and the value's; a second reading of the
         // value on the label's second line ("网师、电子商师") is no unit.
-        let units_label = units_row_of(rows, rules);
+        let units_label = exact("units").map(|(i, _, _)| i);
         let mut last = i.max(used);
         for j in i + 1..header_row.unwrap_or(rows.len()) {
-            let label_line = rows[j].tokens.iter().any(|t| t.centre() <= label_edge && han_count(&t.text) > 0);
             // A piece of the value Tesseract put on a line of its own ("果树" of 果树栽培工)
             // lies within the cell's height.
             let centre = (rows[j].y0 / 2).saturating_add(rows[j].y1 / 2);
             let within = rows[i..=last].iter().any(|r| (r.y0..=r.y1).contains(&centre));
-            if j > used && (!(label_line || within) || Some(j) == units_label || numbered(j)) {
+            if j > used && (!(label_line(j) || within) || Some(j) == units_label || numbered(j)) {
                 break;
             }
             last = j;
@@ -411,10 +412,6 @@ fn read_page(file: &ExtractedFile, page: &Page, rows: &[Row], rules: &Rules) -> 
         form.summary = field(&strip_hints(&text, rules), loc());
     }
     Scanned { form, occupations: occupation_cell }
-}
-
-fn units_row_of(rows: &[Row], rules: &Rules) -> Option<usize> {
-    find(rows, &labels(rules, "units")).map(|(i, _, _)| i)
 }
 
 /// The cell of the Han words right of the label column in `rows`: their box, padded a
