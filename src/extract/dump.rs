@@ -42,7 +42,7 @@ pub fn read(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Dump, DumpErr
         None => return Err(DumpError::Unsupported(format)),
         Some(result) => result?,
     };
-    let first_page = content.pages.first().map(|p| p.text.clone());
+    let first_page = super::first_page_text(&content);
     let classification = intake::classify::classify(&entry.path, first_page.as_deref(), &config.rules);
     let findings = std::mem::take(&mut content.findings);
     let file = ExtractedFile::from_content(&entry, content, classification, None);

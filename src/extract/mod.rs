@@ -292,7 +292,7 @@ fn format_label(format: Format) -> &'static str {
 }
 
 /// The text classification looks at: the first page, or the first sheet's first rows.
-fn first_page_text(content: &Content) -> Option<String> {
+pub(super) fn first_page_text(content: &Content) -> Option<String> {
     if let Some(page) = content.pages.first() {
         return Some(page.text.clone());
     }
