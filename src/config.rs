@@ -195,7 +195,7 @@ impl Default for SealSettings {
                 face("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
             ],
             shape_margin: 0.0,
-            shape_accuse: 0.15,
+            shape_accuse: 1.0,
         }
     }
 }
@@ -511,7 +511,7 @@ impl Config {
             return Err(bad(settings_name, "seals.shape_margin", "must be at least 0 and below 1"));
         }
         if !(0.1..=1.0).contains(&seals.shape_accuse) {
-            return Err(bad(settings_name, "seals.shape_accuse", "must be between 0.1 and 1: worn genuine seals look up to 0.08 more like another body"));
+            return Err(bad(settings_name, "seals.shape_accuse", "must be between 0.1 and 1: worn genuine seals looked up to 0.2 more like another body"));
         }
         if seals.issuer_mismatch > seals.issuer_match {
             return Err(bad(settings_name, "seals.issuer_mismatch", "must not exceed seals.issuer_match"));
