@@ -133,13 +133,18 @@ impl Alphabet {
         })
     }
 
-    /// `letter` drawn in its box at every weight, in every face that has it.
+    /// `letter` drawn in its box at every weight, in every face that has it. Drawn
+    /// outside the cache's lock: workers checking several dossiers share the alphabet.
     fn drawn(&self, letter: char, place: Place) -> DrawnBox {
+        if let Some(drawn) = self.drawn.lock().unwrap_or_else(|e| e.into_inner()).get(&(letter, place)) {
+            return drawn.clone();
+        }
+        let drawn: DrawnBox = Arc::new(self.fonts.iter().filter_map(|font| draw(font, letter, place)).collect());
         let mut cache = self.drawn.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.len() >= CACHE_BOXES && !cache.contains_key(&(letter, place)) {
+        if cache.len() >= CACHE_BOXES {
             cache.clear();
         }
-        cache.entry((letter, place)).or_insert_with(|| Arc::new(self.fonts.iter().filter_map(|font| draw(font, letter, place)).collect())).clone()
+        cache.entry((letter, place)).or_insert(drawn).clone()
     }
 }
 
