@@ -389,8 +389,7 @@ pub(crate) fn ocr_rgb(rgb: RgbImage, dpi: f32, number: u32, config: &Config, hoo
 /// configured floor.
 pub(crate) fn low_confidence_finding(path: &str, page: &Page, config: &Config) -> Option<Finding> {
     let floor = config.settings.ocr.min_page_confidence;
-    page.confidence?;
-    if page.source != TextSource::Ocr {
+    if page.source != TextSource::Ocr || page.confidence.is_none() {
         return None;
     }
     // Words inside a seal are its ring and star read as text: garbage by nature, they say
