@@ -282,13 +282,14 @@ fn no_seal_on_seal_free_pages() {
     assert_eq!(m.false_seals, 0, "no extra seal anywhere");
 }
 
-/// Ring readings and letter shapes together identify 12 of the 16 seals (see
+/// Ring readings and letter shapes together identify 13 of the 16 seals (see
 /// fixtures/seals/README.md): this is a floor against regressions, not the 90% the issue
-/// asks for (reached on the larger seeded set, not on these 16).
+/// asks for (met on the corpus' 118 seals, `corpus_quality`; these 16 include the
+/// hardest cases: a faded, an oval and a worn seal).
 #[test]
 fn issuer_read_rate_does_not_regress() {
     let m = measures();
-    assert!(m.read_ok * 3 >= m.found * 2, "issuer identified on {} of {} seals (floor: two thirds)", m.read_ok, m.found);
+    assert!(m.read_ok * 4 >= m.found * 3, "issuer identified on {} of {} seals (floor: three quarters)", m.read_ok, m.found);
 }
 
 /// No genuine seal is called another body's: neither by closed-set identification (two
@@ -436,6 +437,12 @@ fn corpus_quality() {
                 let verdicts: Vec<read::Identified> = on_stamp_page.iter().map(|s| read::identify(&s.readings, issuer, &candidates, &rules, Some(&shape_margins(s, issuer, &candidates, settings)))).collect();
                 if verdicts.contains(&read::Identified::Expected) {
                     read_ok += 1;
+                } else {
+                    for s in &on_stamp_page {
+                        let mut m = shape_margins(s, issuer, &candidates, settings);
+                        m.sort_by(|a, b| a.1.total_cmp(&b.1));
+                        eprintln!("UNSURE {dossier} {path} {issuer}: {:?} {:?} {:?}", s.readings, &m[..m.len().min(3)], s.bbox);
+                    }
                 }
                 for (s, v) in on_stamp_page.iter().zip(&verdicts) {
                     if let read::Identified::Other(other, _) = v {
@@ -527,4 +534,11 @@ fn corpus_quality() {
         100.0 * false_pages as f64 / clean_pages.max(1) as f64,
         manifest.pasted_seal_dossiers.len(),
     );
+    assert_eq!(found, stamped, "every stamped file's seal is found");
+    assert_eq!(misreads, 0, "no genuine seal is called another body's");
+    assert_eq!(wrong_named, wrong_seals, "every planted wrong seal is named");
+    assert!(read_ok * 10 >= found * 9, "issuer identified on {read_ok} of {found} stamped files (issue 6: 90%)");
+    assert_eq!(false_pages, 0, "no seal on seal-free pages");
+    assert_eq!(false_copy_dossiers, 0, "no genuine pair flagged as a copy");
+    assert_eq!(planted_found, manifest.pasted_seal_dossiers.len(), "every pasted seal is found");
 }
