@@ -187,7 +187,7 @@ impl Default for SealSettings {
             min_read_letters: 6,
             issuer_other_letters: 2,
             min_read_confidence: 0.6,
-            duplicate_similarity: 0.6,
+            duplicate_similarity: 0.72,
             letter_faces: vec![
                 face("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2),
                 face("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
