@@ -408,8 +408,9 @@ impl Layout {
 pub struct Letters {
     /// The strip's ink, smoothed as the drawn letters are.
     ink: Ink,
+    /// Running sums of `ink`, for a window's mean and spread.
     sums: Sums,
-    /// Columns the text spans and rows the letters' band spans.
+    /// Where the text may lie ([`extents`]) and the rows the letters' band spans.
     extents: Vec<(u32, u32)>,
     band: (u32, u32),
     /// (letter, box width, left column) → likeness of the letter in the box there.
