@@ -49,32 +49,48 @@ const MIN_SHARED: usize = 3;
 /// Stroke weights tried (thickened by 0..WEIGHTS pixels): seal letters are bolder than any
 /// face and ink spreads; a drawn letter is compared at the weight whose mean ink is
 /// nearest the seal's at that place.
-const WEIGHTS: u32 = 5;
-/// Drawn boxes kept (about 60 KB each); the cache is emptied when full. Strips are scaled
+const WEIGHTS: usize = 5;
+/// Drawn boxes kept (5 KB per face, and as much again per weight compared: about 20-60 KB
+/// each); the cache is emptied when full. Strips are scaled
 /// to one letter height, so a dossier's seals reuse a few box sizes.
 const CACHE_BOXES: usize = 512;
 
 type Ink = ImageBuffer<Luma<f32>, Vec<f32>>;
 
-/// A drawn letter in the seal's letter box at one stroke weight: its mean ink, and, once
-/// a window of the strip is compared with it (most weights never are), its smoothed ink
-/// less that mean, with norm 1.
+/// A letter drawn in the seal's letter box in one face: its ink at the thinnest weight,
+/// the mean ink of each weight, and, once a window of the strip is compared with a weight
+/// (most never are), that weight's smoothed ink less its mean, with norm 1. Only the
+/// thinnest ink is kept: a thicker weight is one [`thicken`] per step away, and the
+/// alphabet's cache holds hundreds of these.
 #[derive(Debug)]
 struct Drawn {
-    coverage: f32,
-    ink: Ink,
-    v: OnceLock<Vec<f32>>,
+    thinnest: Ink,
+    coverage: [f32; WEIGHTS],
+    smoothed: [OnceLock<Vec<f32>>; WEIGHTS],
 }
 
 impl Drawn {
-    fn new(ink: Ink) -> Drawn {
-        let coverage = ink.as_raw().iter().sum::<f32>() / ink.as_raw().len().max(1) as f32;
-        Drawn { coverage, ink, v: OnceLock::new() }
+    fn new(thinnest: Ink) -> Drawn {
+        let mut coverage = [0.0f32; WEIGHTS];
+        let mut ink = thinnest.clone();
+        for (weight, mean) in coverage.iter_mut().enumerate() {
+            if weight > 0 {
+                ink = thicken(&ink);
+            }
+            *mean = ink.as_raw().iter().sum::<f32>() / ink.as_raw().len().max(1) as f32;
+        }
+        Drawn { thinnest, coverage, smoothed: Default::default() }
     }
 
-    fn v(&self) -> &[f32] {
-        self.v.get_or_init(|| {
-            let mut v: Vec<f32> = smooth(&self.ink).into_raw();
+    /// The weight whose mean ink is nearest `mean`.
+    fn weight_for(&self, mean: f32) -> usize {
+        (0..WEIGHTS).min_by(|a, b| (self.coverage[*a] - mean).abs().total_cmp(&(self.coverage[*b] - mean).abs())).unwrap_or(0)
+    }
+
+    fn smoothed(&self, weight: usize) -> &[f32] {
+        self.smoothed[weight].get_or_init(|| {
+            let ink = (0..weight).fold(self.thinnest.clone(), |ink, _| thicken(&ink));
+            let mut v: Vec<f32> = smooth(&ink).into_raw();
             let mean = v.iter().sum::<f32>() / v.len().max(1) as f32;
             v.iter_mut().for_each(|x| *x -= mean);
             let norm = dot(&v, &v).sqrt();
@@ -105,8 +121,8 @@ pub enum FaceError {
     None,
 }
 
-/// Every weight of one letter in one box, per face that has the letter.
-type DrawnBox = Arc<Vec<Vec<Drawn>>>;
+/// One letter drawn in one box, per face that has the letter.
+type DrawnBox = Arc<Vec<Drawn>>;
 
 /// Where a letter's box lies on a strip: its size, and its top row and the strip's height,
 /// which tell the radius each row of the box lies at.
@@ -170,10 +186,10 @@ impl Alphabet {
     }
 }
 
-/// `letter` drawn in its em box scaled to the letter's box, at every weight, and narrowed
+/// `letter` drawn in its em box scaled to the letter's box, and narrowed
 /// toward the ring as unwrapping narrows the seal's letters: an upright letter u wide at
 /// radius ρ spans u/ρ of angle, so its outer rows come out narrower than its inner ones.
-fn draw(font: &FontVec, letter: char, place: Place) -> Option<Vec<Drawn>> {
+fn draw(font: &FontVec, letter: char, place: Place) -> Option<Drawn> {
     let Place { w, h, top, strip_height } = place;
     let id = font.glyph_id(letter);
     if id.0 == 0 || w == 0 || h == 0 {
@@ -197,14 +213,7 @@ fn draw(font: &FontVec, letter: char, place: Place) -> Option<Vec<Drawn>> {
     let half = f64::from(w) / 2.0;
     let narrowing: Vec<f64> = (0..h).map(|y| super::unwrap::radius_at(f64::from(top + y), strip_height) / centre).collect();
     let narrowed = ImageBuffer::from_fn(w, h, |x, y| Luma([sample_row(&boxed, half + (f64::from(x) + 0.5 - half) * narrowing[y as usize] - 0.5, y)]));
-    let mut weights = Vec::with_capacity(WEIGHTS as usize);
-    let mut ink = narrowed;
-    for _ in 0..WEIGHTS {
-        let thicker = thicken(&ink);
-        weights.push(Drawn::new(ink));
-        ink = thicker;
-    }
-    Some(weights)
+    Some(Drawn::new(narrowed))
 }
 
 /// The ink at fractional column `x` of row `y` (none off the image).
@@ -480,7 +489,7 @@ impl Letters {
         let (top, bottom) = self.band;
         let h = bottom.saturating_sub(top);
         let drawn = alphabet.drawn(letter, Place { w: width, h, top, strip_height: self.ink.height() });
-        let best = self.window(left, top, width, h).map_or(0.0, |window| drawn.iter().map(|weights| self.likeness(&window, weights)).fold(0.0, f32::max));
+        let best = self.window(left, top, width, h).map_or(0.0, |window| drawn.iter().map(|face| self.likeness(&window, face)).fold(0.0, f32::max));
         self.likeness.insert((letter, width, left), best);
         best
     }
@@ -515,10 +524,9 @@ impl Letters {
 
     /// Correlation of the strip's `window` with a drawn letter at the stroke weight whose
     /// mean ink is nearest the window's.
-    fn likeness(&self, window: &Window, weights: &[Drawn]) -> f32 {
-        let Some(d) = weights.iter().min_by(|a, b| (a.coverage - window.mean).abs().total_cmp(&(b.coverage - window.mean).abs())) else { return 0.0 };
+    fn likeness(&self, window: &Window, drawn: &Drawn) -> f32 {
         // The drawn letter has mean 0: the window's mean drops out of the product.
-        let (stride, raw, v) = (self.ink.width() as usize, self.ink.as_raw(), d.v());
+        let (stride, raw, v) = (self.ink.width() as usize, self.ink.as_raw(), drawn.smoothed(drawn.weight_for(window.mean)));
         let (x0, w) = (window.x0 as usize, window.w as usize);
         let product: f32 = (0..window.h as usize).map(|row| {
             let start = (window.y0 as usize + row) * stride + x0;
