@@ -163,7 +163,7 @@ pub fn symmetry_centre(image: &RgbImage, seal: &Found) -> f64 {
             })
             .sum()
     };
-    let Some(axis) = (0..half_steps).max_by(|a, b| symmetry(*a).total_cmp(&symmetry(*b))) else { return -std::f64::consts::FRAC_PI_2 };
+    let Some((axis, _)) = (0..half_steps).map(|h| (h, symmetry(h))).max_by(|a, b| a.1.total_cmp(&b.1)) else { return -std::f64::consts::FRAC_PI_2 };
     // The axis in sectors, and the ink within a quarter turn of each of its two ends.
     let axis_sectors = axis as f64 / 2.0;
     let side = |centre: f64| -> f64 { (-(GAP_SECTORS as isize) / 4..GAP_SECTORS as isize / 4).map(|d| at((centre + d as f64).floor() as isize)).sum() };
