@@ -52,7 +52,9 @@ pub fn verify(bytes: &[u8], meta: &DossierMeta, config: &Config, hooks: &Hooks) 
     let dossier = intake::unpack(bytes, &meta.filename, &config.settings.limits);
     tracing::info!(entries = dossier.entries.len(), sha256 = %dossier.sha256, "unpacked");
 
-    let extracted = extract::extract(&dossier, config, hooks);
+    let mut extracted = extract::extract(&dossier, config, hooks);
+    hooks.report("seals", 0, 0);
+    seals::whose::attribute(&mut extracted, config);
 
     hooks.report("checks", 0, 0);
     let ctx = checks::CheckContext { extracted: &extracted, config, received_on: meta.received_at.date_naive() };

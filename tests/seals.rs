@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use dossier_verify::seals::{self, copies, letters, read, Seal};
+use dossier_verify::seals::{self, copies, letters, read, whose, ReadBy, Seal};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -43,7 +43,7 @@ fn truth() -> Truth {
     serde_json::from_str(&text).expect("truth.json parses")
 }
 
-/// Every fixture page run through `seals::detect` once (OCR included), shared by the tests.
+/// Every fixture page run through `seals::detect` once, shared by the tests.
 fn detected() -> &'static BTreeMap<String, Vec<Seal>> {
     static CELL: OnceLock<BTreeMap<String, Vec<Seal>>> = OnceLock::new();
     CELL.get_or_init(|| {
@@ -100,6 +100,12 @@ struct Measures {
     false_seals: usize,
     /// Seals identified as their body (closed-set, `seals::read::identify`).
     read_ok: usize,
+    /// Of them, by the ring's reading alone and by the letters' shapes alone (what each
+    /// side contributes: a change to one is judged by its own count).
+    by_reading: usize,
+    by_shapes: usize,
+    /// Seals whose ring was OCRed (the shapes left them open): the time the OCR costs.
+    ocr_read: usize,
     planted_copy_pairs: usize,
     copies_found: usize,
     genuine_pairs: usize,
@@ -121,6 +127,9 @@ fn measure() -> Measures {
         false_pages: 0,
         false_seals: 0,
         read_ok: 0,
+        by_reading: 0,
+        by_shapes: 0,
+        ocr_read: 0,
         planted_copy_pairs: 0,
         copies_found: 0,
         genuine_pairs: 0,
@@ -152,29 +161,34 @@ fn measure() -> Measures {
                 Some(s) => {
                     m.found += 1;
                     m.worst_iou = m.worst_iou.min(iou(s.bbox, t.bbox));
-                    let text = s.text.clone().unwrap_or_default();
                     // The check's closed set: the bureaus, the seal's own body when it is a
                     // unit (the form names it) and a few other units of the set.
                     let candidates = candidates(&config, &t.issuer, &units);
-                    let score = s.readings.iter().map(|r| read::issuer_score(r, &t.issuer)).fold(0.0, f64::max);
                     let margins = shape_margins(s, &t.issuer, &candidates, settings);
                     let worst = margins.iter().min_by(|a, b| a.1.total_cmp(&b.1));
                     eprintln!("{name}: shapes for {} against {:?}", t.issuer, worst);
-                    match read::identify(&s.readings, &t.issuer, &candidates, &read::Rules::of(settings), Some(&margins)) {
+                    let rules = read::Rules::of(settings);
+                    m.by_reading += usize::from(read::identify(&read_ring(s).readings, &t.issuer, &candidates, &rules, None) == read::Identified::Expected);
+                    m.by_shapes += usize::from(read::identify(&[], &t.issuer, &candidates, &rules, Some(&margins)) == read::Identified::Expected);
+                    let j = judged(s, &t.issuer, &candidates, settings);
+                    m.ocr_read += usize::from(j.read_by != Some(ReadBy::LetterShapes));
+                    let text = j.text.clone().unwrap_or_default();
+                    let score = j.readings.iter().map(|r| read::issuer_score(r, &t.issuer)).fold(0.0, f64::max);
+                    match verdict(&j) {
                         read::Identified::Expected => m.read_ok += 1,
                         read::Identified::Other(other, _) => {
                             m.confident_misreads += 1;
-                            eprintln!("{name}: FALSE ACCUSATION: {:?} named {other}", s.readings);
+                            eprintln!("{name}: FALSE ACCUSATION: {:?} named {other}", j.readings);
                         }
                         read::Identified::Unsure => {}
                     }
                     // The confident-reading rule of the check, for readings naming no known body.
-                    let sure = text.chars().count() >= settings.min_read_letters && s.text_confidence >= settings.min_read_confidence;
+                    let sure = text.chars().count() >= settings.min_read_letters && j.text_confidence >= settings.min_read_confidence;
                     if sure && score < settings.issuer_mismatch {
                         m.confident_misreads += 1;
-                        eprintln!("{name}: CONFIDENT MISREAD “{text}” ({:.2})", s.text_confidence);
+                        eprintln!("{name}: CONFIDENT MISREAD “{text}” ({:.2})", j.text_confidence);
                     }
-                    eprintln!("{name}: found {:?} conf {:.2}, read “{text}” ({:.2}) of {:?}, score {score:.2}", s.bbox, s.confidence, s.text_confidence, s.readings);
+                    eprintln!("{name}: found {:?} conf {:.2}, read “{text}” ({:.2}) of {:?}, score {score:.2}", s.bbox, s.confidence, j.text_confidence, j.readings);
                     pairs_pool.push((name.as_str(), t.stamp.as_str(), t.impression.as_str(), s));
                 }
                 None => eprintln!("{name}: MISSED seal at {:?}; found {:?}", t.bbox, seals.iter().map(|s| s.bbox).collect::<Vec<_>>()),
@@ -216,6 +230,12 @@ fn measure() -> Measures {
 /// fonts-arphic-uming, fonts-wqy-zenhei), or in those of `SEAL_LETTER_FACES`
 /// (`path#index,…`) to measure with faces the fixture generator does not draw seals in.
 fn shape_margins<'c>(seal: &Seal, expected: &str, candidates: &[&'c str], settings: &dossier_verify::config::SealSettings) -> Vec<(&'c str, f64)> {
+    let strip = seal.strip.as_ref().expect("every detected seal keeps its strip");
+    letters::margins(&mut letters::Letters::new(strip), alphabet(settings), expected, candidates)
+}
+
+/// The letter faces of the settings, or those of `SEAL_LETTER_FACES`.
+fn alphabet(settings: &dossier_verify::config::SealSettings) -> &'static letters::Alphabet {
     let faces: Vec<letters::Face> = match std::env::var("SEAL_LETTER_FACES") {
         Ok(list) => list
             .split(',')
@@ -226,9 +246,29 @@ fn shape_margins<'c>(seal: &Seal, expected: &str, candidates: &[&'c str], settin
             .collect(),
         Err(_) => settings.letter_faces.clone(),
     };
-    let alphabet = letters::Alphabet::shared(&faces).expect("the letter faces load (install fonts-noto-cjk, fonts-arphic-uming, fonts-wqy-zenhei)");
-    let strip = seal.strip.as_ref().expect("every detected seal keeps its strip");
-    letters::margins(&mut letters::Letters::new(strip), alphabet, expected, candidates)
+    letters::Alphabet::shared(&faces).expect("the letter faces load (install fonts-noto-cjk, fonts-arphic-uming, fonts-wqy-zenhei)")
+}
+
+/// `seal` judged as the product judges it (`seals::whose`) on a document `issuer` must
+/// stamp (a bureau's document when `issuer` is a bureau, else a unit's).
+fn judged(seal: &Seal, issuer: &str, candidates: &[&str], settings: &dossier_verify::config::SealSettings) -> Seal {
+    let config = dossier_verify::config::Config::builtin().expect("built-in config");
+    let whose = if config.rules.cities.iter().any(|c| c.issuer == issuer) { whose::Whose::CityBureau } else { whose::Whose::Unit };
+    let mut seal = seal.clone();
+    whose::identify(&mut seal, whose, &[issuer], candidates, &read::Rules::of(settings), Some(alphabet(settings)));
+    seal
+}
+
+/// The verdict of a seal [`judged`] for one body.
+fn verdict(seal: &Seal) -> read::Identified {
+    seal.verdicts.first().map(|(_, v)| v.clone()).expect("a judged seal has a verdict")
+}
+
+/// `seal` with its ring OCRed, whatever its shapes say (to measure the reading alone).
+fn read_ring(seal: &Seal) -> Seal {
+    let mut seal = seal.clone();
+    seal.read_ring();
+    seal
 }
 
 /// The closed set a seal of `issuer` is identified in: every bureau, `issuer` and three
@@ -251,14 +291,17 @@ fn measures() -> &'static Measures {
 fn print_quality_figures() {
     let m = measures();
     println!(
-        "seals {}: recall {:.1}% | seal-free pages {}: with a false seal {:.1}% (false seals in all {}) | issuer identified {:.1}% (genuine seals accused {}) | planted copy pairs {}: found {} (min score {:.3}) | genuine pairs {}: flagged {} (max score {:.3}) | worst IoU {:.2}",
+        "seals {}: recall {:.1}% | seal-free pages {}: with a false seal {:.1}% (false seals in all {}) | issuer identified {:.1}% (by reading alone {}, by shapes alone {}; genuine seals accused {}; rings OCRed {}) | planted copy pairs {}: found {} (min score {:.3}) | genuine pairs {}: flagged {} (max score {:.3}) | worst IoU {:.2}",
         m.seals,
         100.0 * m.found as f64 / m.seals.max(1) as f64,
         m.seal_free_pages,
         100.0 * m.false_pages as f64 / m.seal_free_pages.max(1) as f64,
         m.false_seals,
         100.0 * m.read_ok as f64 / m.found.max(1) as f64,
+        m.by_reading,
+        m.by_shapes,
         m.confident_misreads,
+        m.ocr_read,
         m.planted_copy_pairs,
         m.copies_found,
         m.min_copy,
@@ -319,9 +362,10 @@ fn clean_seals_name_their_body() {
     ] {
         let seals = &detected()[name];
         assert_eq!(seals.len(), 1, "{name}");
-        let best = |issuer: &str| seals[0].readings.iter().map(|r| read::issuer_score(r, issuer)).fold(0.0, f64::max);
+        let seal = read_ring(&seals[0]);
+        let best = |issuer: &str| seal.readings.iter().map(|r| read::issuer_score(r, issuer)).fold(0.0, f64::max);
         let (r, w) = (best(right), best(wrong));
-        assert!(r >= READ_OK && r > w, "{name}: read {:?}: {r:.2} vs {w:.2}", seals[0].readings);
+        assert!(r >= READ_OK && r > w, "{name}: read {:?}: {r:.2} vs {w:.2}", seal.readings);
     }
 }
 
@@ -409,6 +453,7 @@ fn corpus_quality() {
         files.entry((img.dossier.clone(), img.path.clone())).or_default().push(i);
     }
     let (mut stamped, mut found, mut read_ok, mut misreads) = (0, 0, 0, 0);
+    let (mut by_reading, mut by_shapes, mut ocr_read) = (0, 0, 0);
     let (mut wrong_seals, mut wrong_named) = (0, 0);
     let (mut clean_pages, mut false_pages) = (0, 0);
     for ((dossier, path), idx) in &files {
@@ -426,7 +471,6 @@ fn corpus_quality() {
                     continue;
                 }
                 found += 1;
-                let best = on_stamp_page.iter().flat_map(|s| s.readings.iter()).map(|r| read::issuer_score(r, issuer)).fold(0.0, f64::max);
                 // The check's closed set: every bureau and the units the dossier's form names.
                 let units = dossier_units(dossier);
                 let mut candidates: Vec<&str> = config.rules.cities.iter().map(|c| c.issuer.as_str()).chain(units.iter().map(String::as_str)).collect();
@@ -434,12 +478,17 @@ fn corpus_quality() {
                     candidates.push(issuer);
                 }
                 let rules = read::Rules::of(settings);
-                let verdicts: Vec<read::Identified> = on_stamp_page.iter().map(|s| read::identify(&s.readings, issuer, &candidates, &rules, Some(&shape_margins(s, issuer, &candidates, settings)))).collect();
+                let margins: Vec<Vec<(&str, f64)>> = on_stamp_page.iter().map(|s| shape_margins(s, issuer, &candidates, settings)).collect();
+                by_reading += usize::from(on_stamp_page.iter().any(|s| read::identify(&read_ring(s).readings, issuer, &candidates, &rules, None) == read::Identified::Expected));
+                by_shapes += usize::from(margins.iter().any(|m| read::identify(&[], issuer, &candidates, &rules, Some(m)) == read::Identified::Expected));
+                let on_stamp_page: Vec<Seal> = on_stamp_page.iter().map(|s| judged(s, issuer, &candidates, settings)).collect();
+                ocr_read += on_stamp_page.iter().filter(|s| s.read_by != Some(ReadBy::LetterShapes)).count();
+                let verdicts: Vec<read::Identified> = on_stamp_page.iter().map(verdict).collect();
                 if verdicts.contains(&read::Identified::Expected) {
                     read_ok += 1;
                 } else {
-                    for s in &on_stamp_page {
-                        let mut m = shape_margins(s, issuer, &candidates, settings);
+                    for (s, m) in on_stamp_page.iter().zip(&margins) {
+                        let mut m = m.clone();
                         m.sort_by(|a, b| a.1.total_cmp(&b.1));
                         eprintln!("UNSURE {dossier} {path} {issuer}: {:?} {:?} {:?}", s.readings, &m[..m.len().min(3)], s.bbox);
                     }
@@ -456,7 +505,7 @@ fn corpus_quality() {
                     let bureau = images.iter().filter(|i| i.dossier == *dossier && matches!(i.kind.as_str(), "recommendation_report" | "application_form")).filter_map(|i| i.stamped_by.as_deref()).find(|b| config.rules.cities.iter().any(|c| c.issuer == *b));
                     if let Some(bureau) = bureau.filter(|b| *b != issuer) {
                         wrong_seals += 1;
-                        let named = on_stamp_page.iter().any(|s| matches!(read::identify(&s.readings, bureau, &candidates, &rules, Some(&shape_margins(s, bureau, &candidates, settings))), read::Identified::Other(..)));
+                        let named = on_stamp_page.iter().any(|s| matches!(verdict(&judged(s, bureau, &candidates, settings)), read::Identified::Other(..)));
                         if named {
                             wrong_named += 1;
                         }
@@ -471,7 +520,8 @@ fn corpus_quality() {
                         eprintln!("CONFIDENT MISREAD {dossier} {path}: “{text}” for {issuer}");
                     }
                 }
-                eprintln!("{dossier} {path}: read {:?} for {issuer}: {best:.2}", on_stamp_page.iter().map(|s| s.text.clone()).collect::<Vec<_>>());
+                let best = on_stamp_page.iter().flat_map(|s| s.readings.iter()).map(|r| read::issuer_score(r, issuer)).fold(0.0, f64::max);
+                eprintln!("{dossier} {path}: read {:?} for {issuer}: {best:.2}", on_stamp_page.iter().map(|s| (s.text.clone(), s.read_by)).collect::<Vec<_>>());
                 for &i in idx {
                     if images[i].page.is_some() && first.stamp_page.is_some() && images[i].page != first.stamp_page && first.kind != "other_evidence" {
                         clean_pages += 1;
@@ -528,7 +578,7 @@ fn corpus_quality() {
         }
     }
     println!(
-        "corpus: stamped files {stamped}: seal found {found} ({:.1}%) | issuer identified {read_ok} ({:.1}%), genuine seals accused {misreads} | wrong seals named {wrong_named}/{wrong_seals} | seal-free pages {clean_pages}: with a false seal {false_pages} ({:.1}%) | pasted-seal dossiers {}: found {planted_found} | other dossiers with a flagged pair {false_copy_dossiers} (max unflagged score {max_other:.3})",
+        "corpus: stamped files {stamped}: seal found {found} ({:.1}%) | issuer identified {read_ok} ({:.1}%; by reading alone {by_reading}, by shapes alone {by_shapes}), genuine seals accused {misreads}, rings OCRed {ocr_read} | wrong seals named {wrong_named}/{wrong_seals} | seal-free pages {clean_pages}: with a false seal {false_pages} ({:.1}%) | pasted-seal dossiers {}: found {planted_found} | other dossiers with a flagged pair {false_copy_dossiers} (max unflagged score {max_other:.3})",
         100.0 * found as f64 / stamped.max(1) as f64,
         100.0 * read_ok as f64 / found.max(1) as f64,
         100.0 * false_pages as f64 / clean_pages.max(1) as f64,
@@ -542,3 +592,4 @@ fn corpus_quality() {
     assert_eq!(false_copy_dossiers, 0, "no genuine pair flagged as a copy");
     assert_eq!(planted_found, manifest.pasted_seal_dossiers.len(), "every pasted seal is found");
 }
+

@@ -3,10 +3,9 @@
 //!
 //! 附件2: "一、…推荐报告…加盖市局公章"; "二、辽宁省职业技能培训品牌申报表（附件1），加盖市局公章";
 //! "三、各依托单位…情况…加盖依托单位公章". Whose seal each document kind needs is the
-//! rules file's `[[catalogue]] stamp` ("city_bureau", "unit" or none); the bodies are
-//! `cities[].issuer` (the 14 bureaus and 沈抚示范区党建工作部) and the form's 依托单位.
-//! Only documents that have page images are judged: an editable DOCX/XLSX is never
-//! stamped (七(三) asks for it next to the stamped scan).
+//! rules file's `[[catalogue]] stamp`; whose seal each impression is was judged before
+//! the checks (`seals::whose`). Only documents that have page images are judged: an
+//! editable DOCX/XLSX is never stamped (七(三) asks for it next to the stamped scan).
 //!
 //! Copies: every two impressions of the dossier are compared (`seals::copies`); real
 //! inkings always differ, so two that are the same image after alignment are flagged.
@@ -14,32 +13,28 @@
 //! copy, and are not compared with each other; nor are two electronic seals (pictures
 //! on text PDF pages), one picture by design.
 
-use crate::config::{City, Config};
+use crate::config::Config;
 use crate::extract::{Extracted, ExtractedFile, TextSource};
 use crate::report::{Code, Finding, Location};
-use crate::seals::{copies, letters, read, Seal};
+use crate::seals::whose::{Bodies, Whose};
+use crate::seals::{copies, read, Seal};
 
 use super::CheckContext;
 
 pub fn check(ctx: &CheckContext) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let expected = Expected::of(ctx.extracted, ctx.config);
+    let bodies = Bodies::of(ctx.extracted, ctx.config);
     for file in &ctx.extracted.files {
-        let Some(item) = ctx.config.rules.catalogue.iter().find(|c| c.kind == file.kind.as_str()) else { continue };
-        let whose = match item.stamp.as_str() {
-            "city_bureau" => Whose::CityBureau,
-            "unit" => Whose::Unit,
-            _ => continue,
-        };
+        let Some((whose, title)) = Whose::of(file, ctx.config) else { continue };
         let Some(last_page) = file.pages.iter().filter(|p| p.width > 0 && p.height > 0).map(|p| p.number).max() else {
             continue;
         };
         let seals: Vec<&Seal> = file.pages.iter().flat_map(|p| p.seals.iter()).collect();
         if seals.is_empty() {
-            findings.push(missing(file, &item.title, whose, &expected, last_page));
+            findings.push(missing(file, title, whose, &bodies, last_page));
             continue;
         }
-        if let Some(finding) = issuer(file, &seals, whose, &expected, ctx.config) {
+        if let Some(finding) = issuer(file, &seals, whose, &bodies, ctx.config) {
             findings.push(finding);
         }
     }
@@ -47,59 +42,8 @@ pub fn check(ctx: &CheckContext) -> Vec<Finding> {
     findings
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Whose {
-    CityBureau,
-    Unit,
-}
-
-/// The bodies whose seals the dossier should carry.
-struct Expected<'a> {
-    /// The recommending city, when the form names it; else every city is possible.
-    city: Option<&'a City>,
-    cities: &'a [City],
-    units: Vec<String>,
-}
-
-impl<'a> Expected<'a> {
-    fn of(extracted: &'a Extracted, config: &'a Config) -> Expected<'a> {
-        let rules = &config.rules;
-        let forms = [extracted.form_editable.as_ref(), extracted.form_scanned.as_ref()];
-        let city = forms
-            .iter()
-            .flatten()
-            .flat_map(|f| [f.applicant.as_ref(), f.brand_name.as_ref()])
-            .flatten()
-            .find_map(|field| rules.city_named_in(&field.text));
-        let mut units: Vec<String> = Vec::new();
-        for form in forms.iter().flatten() {
-            for unit in &form.units {
-                if !units.contains(&unit.text) {
-                    units.push(unit.text.clone());
-                }
-            }
-        }
-        Expected { city, cities: &rules.cities, units }
-    }
-
-    fn bureau_label(&self) -> String {
-        match self.city {
-            Some(city) => city.issuer.clone(),
-            None => "市人力资源和社会保障局".to_string(),
-        }
-    }
-
-    fn label(&self, whose: Whose) -> String {
-        match whose {
-            Whose::CityBureau => format!("{}公章", self.bureau_label()),
-            Whose::Unit if self.units.is_empty() => "依托单位公章".to_string(),
-            Whose::Unit => format!("依托单位公章（{}）", self.units.join("、")),
-        }
-    }
-}
-
-fn missing(file: &ExtractedFile, title: &str, whose: Whose, expected: &Expected, page: u32) -> Finding {
-    let label = expected.label(whose);
+fn missing(file: &ExtractedFile, title: &str, whose: Whose, bodies: &Bodies, page: u32) -> Finding {
+    let label = bodies.label(whose);
     Finding::new(
         Code::MissingStamp,
         format!("文件“{}”（{title}）应加盖{label}，但在各页图像上均未发现公章；应盖章处为第{page}页落款处", file.path),
@@ -107,17 +51,6 @@ fn missing(file: &ExtractedFile, title: &str, whose: Whose, expected: &Expected,
     )
     .expected(format!("加盖{label}"))
     .actual("未发现公章")
-}
-
-/// Every reading of a seal (its most confident text first), without repeats.
-fn readings_of(seal: &Seal) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for r in seal.text.iter().chain(seal.readings.iter()) {
-        if !r.is_empty() && !out.contains(r) {
-            out.push(r.clone());
-        }
-    }
-    out
 }
 
 /// A seal that names another body than the one that must stamp.
@@ -130,42 +63,31 @@ struct Accused<'s> {
     other: Option<(String, read::Basis)>,
 }
 
-fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, expected: &Expected, config: &Config) -> Option<Finding> {
+/// The mismatch, if any, of a document's seals: none when any seal was recognised as a
+/// wanted body's (`seal.verdicts`, judged by `seals::whose`).
+fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, bodies: &Bodies, config: &Config) -> Option<Finding> {
     let s = &config.settings.seals;
-    let rules = read::Rules::of(s);
-    let alphabet = letters::Alphabet::shared(&s.letter_faces);
-    // The closed set: whoever stamped is one of the bureaus or one of the form's units.
-    let candidates: Vec<&str> = expected.cities.iter().map(|c| c.issuer.as_str()).chain(expected.units.iter().map(String::as_str)).collect();
-    let wanted: Vec<&str> = match (whose, expected.city) {
-        (Whose::CityBureau, Some(city)) => vec![city.issuer.as_str()],
-        (Whose::CityBureau, None) => expected.cities.iter().map(|c| c.issuer.as_str()).collect(),
-        (Whose::Unit, _) if expected.units.is_empty() => return None,
-        (Whose::Unit, _) => expected.units.iter().map(String::as_str).collect(),
-    };
+    let wanted = bodies.wanted(whose);
+    if wanted.is_empty() {
+        return None;
+    }
     let mut accused: Option<Accused> = None;
     for seal in seals {
-        let readings = readings_of(seal);
-        let mut shapes = alphabet.zip(seal.strip.as_ref()).map(|(alphabet, strip)| (alphabet, letters::Letters::new(strip)));
-        if readings.is_empty() && shapes.is_none() {
+        let verdicts = &seal.verdicts;
+        if verdicts.is_empty() {
             continue;
         }
-        let verdicts: Vec<read::Identified> = wanted
-            .iter()
-            .map(|w| {
-                let margins = shapes.as_mut().map(|(alphabet, strip)| letters::margins(strip, alphabet, w, &candidates));
-                read::identify(&readings, w, &candidates, &rules, margins.as_deref())
-            })
-            .collect();
-        if verdicts.contains(&read::Identified::Expected) {
+        if verdicts.iter().any(|(_, v)| *v == read::Identified::Expected) {
             return None;
         }
         if accused.is_some() {
             continue;
         }
+        let readings = &seal.readings;
         // Named by every wanted body as the same outsider: that body's seal.
         let others: Vec<(&str, read::Basis)> = verdicts
             .iter()
-            .filter_map(|v| match v {
+            .filter_map(|(_, v)| match v {
                 read::Identified::Other(o, basis) if !wanted.contains(&o.as_str()) => Some((o.as_str(), *basis)),
                 _ => None,
             })
@@ -192,7 +114,7 @@ fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, expected: &Expect
         }
     }
     let accused = accused?;
-    let label = expected.label(whose);
+    let label = bodies.label(whose);
     let read = if accused.text.is_empty() { "未能识别出文字".to_string() } else { format!("识别为“{}”", accused.text) };
     let (named, actual) = match &accused.other {
         Some((other, read::Basis::Reading)) => (format!("，其中可辨认出“{other}”特有的文字，而无应盖单位特有的文字"), format!("{other}公章（印文{read}）")),
@@ -291,8 +213,11 @@ mod tests {
             bbox: [800, 1300, 250, 250],
             confidence: 0.95,
             text: text.map(str::to_string),
+            read_by: text.map(|_| crate::seals::ReadBy::Ocr),
             text_confidence: if text.is_some() { 0.9 } else { 0.0 },
             readings: text.map(str::to_string).into_iter().collect(),
+            verdicts: Vec::new(),
+            ring: None,
             strip: None,
             crop_png: Vec::new(),
             signature: sig,
@@ -339,8 +264,15 @@ mod tests {
     }
 
     fn run(files: Vec<ExtractedFile>) -> Vec<Finding> {
-        let extracted = Extracted { files, form_editable: Some(form()), ..Extracted::default() };
+        run_with(files, form())
+    }
+
+    /// The seals judged (`seals::whose`, on their given readings: these have no ring to
+    /// OCR and no strip to compare) and then checked, as `verify` does.
+    fn run_with(files: Vec<ExtractedFile>, form: FormData) -> Vec<Finding> {
+        let mut extracted = Extracted { files, form_editable: Some(form), ..Extracted::default() };
         let config = config();
+        crate::seals::whose::attribute(&mut extracted, &config);
         let ctx = CheckContext { extracted: &extracted, config: &config, received_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 22).unwrap() };
         check(&ctx)
     }
@@ -408,11 +340,7 @@ mod tests {
         worn.text_confidence = 0.3;
         let mut extracted_form = form();
         extracted_form.units = vec![field("沈阳市医药行业协会培训中心")];
-        let files = vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![worn])])];
-        let extracted = Extracted { files, form_editable: Some(extracted_form), ..Extracted::default() };
-        let config = config();
-        let ctx = CheckContext { extracted: &extracted, config: &config, received_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 22).unwrap() };
-        let findings = check(&ctx);
+        let findings = run_with(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![worn])])], extracted_form);
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(findings[0].code, Code::StampIssuerMismatch);
         assert!(findings[0].message.contains("沈阳市医药行业协会培训中心") && findings[0].message.contains("沈阳市人力资源和社会保障局"), "{}", findings[0].message);

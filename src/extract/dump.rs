@@ -45,7 +45,11 @@ pub fn read(name: &str, bytes: Vec<u8>, config: &Config) -> Result<Dump, DumpErr
     let first_page = super::first_page_text(&content);
     let classification = intake::classify::classify(&entry.path, first_page.as_deref(), &config.rules);
     let findings = std::mem::take(&mut content.findings);
-    let file = ExtractedFile::from_content(&entry, content, classification, None);
+    let mut file = ExtractedFile::from_content(&entry, content, classification, None);
+    // One file has no form to name the bodies that may have stamped it: every ring is read.
+    for seal in file.pages.iter_mut().flat_map(|p| p.seals.iter_mut()) {
+        seal.read_ring();
+    }
     let mut tables = super::roster::tables(&file, config);
     if tables.is_empty() && !file.sheets.is_empty() {
         // Tables are only mapped from files classified as rosters; try both kinds so the

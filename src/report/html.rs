@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use super::{Report, Severity, Verdict};
+use super::{Report, Severity, StampSummary, Verdict};
 use crate::intake::DocKind;
 
 /// Images a caller may add to the page (PNG bytes); the report JSON carries none.
@@ -351,10 +351,21 @@ fn seals(h: &mut String, report: &Report, extras: &Extras) {
             "<tr class=\"seal\"><td>{}</td><td>{}</td><td>{}</td><td>{pictures}</td></tr>",
             escape(&doc.path),
             stamp.page,
-            escape(stamp.text.as_deref().unwrap_or("（未能识读）"))
+            escape(&stamp_text(stamp))
         );
     }
     h.push_str("</table>");
+}
+
+/// A seal's text and how it was read, so a reviewer knows what to trust: a name the
+/// letters were matched to, or Tesseract's reading of the ring (often partly garbled).
+fn stamp_text(stamp: &StampSummary) -> String {
+    match (stamp.text.as_deref(), stamp.read_by.as_deref()) {
+        (None, _) => "（未能识读）".to_string(),
+        (Some(text), Some("letter_shapes")) => format!("{text}（逐字比对字形确认）"),
+        (Some(text), Some("ocr")) => format!("{text}（文字识别结果，可能有误字）"),
+        (Some(text), _) => text.to_string(),
+    }
 }
 
 fn classification(h: &mut String, report: &Report) {

@@ -118,6 +118,12 @@ pub struct StampSummary {
     pub text: Option<String>,
     /// Extension: detection confidence in [0, 1].
     pub confidence: f64,
+    /// Extension: how `text` was read: `letter_shapes` (the ring's letters compared by
+    /// shape with the names of the bodies that may have stamped, and this one's fitting
+    /// clearly best) or `ocr`. Absent when nothing was read, and in reports stored before
+    /// the field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
