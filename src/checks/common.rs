@@ -2,6 +2,8 @@
 //! names despite OCR noise, and a cap on row-level findings so a roster of 2,500 bad
 //! rows gives a readable report (the first N rows, then one finding that sums up the rest).
 
+pub use crate::domain::names::{longest_common_run, normalize};
+
 use crate::extract::{Figure, PersonRecord, PersonTable};
 use crate::report::{Code, Finding, Location};
 
@@ -76,14 +78,6 @@ pub fn round9(x: f64) -> f64 {
     (x * 1e9).round() / 1e9
 }
 
-/// Text for comparing names: NFKC, no whitespace or punctuation, ASCII upper-cased.
-pub fn normalize(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    text.nfkc()
-        .filter(|c| c.is_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
 
 /// 1 − Levenshtein distance / longer length, over characters; 1.0 for two empty strings.
 pub fn similarity(a: &str, b: &str) -> f64 {
@@ -167,22 +161,6 @@ pub fn one_digit_apart(a: f64, b: f64, is_rate: bool) -> bool {
     a.len() == b.len() && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() == 1
 }
 
-/// Length in characters of the longest run of `needle` found somewhere in `haystack`.
-pub fn longest_common_run(needle: &str, haystack: &str) -> usize {
-    let n: Vec<char> = needle.chars().collect();
-    let h: Vec<char> = haystack.chars().collect();
-    let mut best = 0;
-    let mut previous = vec![0usize; h.len() + 1];
-    let mut current = vec![0usize; h.len() + 1];
-    for a in &n {
-        for (j, b) in h.iter().enumerate() {
-            current[j + 1] = if a == b { previous[j] + 1 } else { 0 };
-            best = best.max(current[j + 1]);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    best
-}
 
 /// Collects row-level findings of one check, keeping the first `cap` of each table and
 /// summing up the rest of that table in one finding on the table.
@@ -300,18 +278,6 @@ mod tests {
         assert!(!one_digit_apart(1574.0, 1617.0, false), "+43");
         assert!(!one_digit_apart(950.0, 1130.0, false), "lengths differ");
         assert!(!one_digit_apart(0.862, 0.862, true));
-    }
-
-    #[test]
-    fn normalize_drops_spaces_and_punctuation() {
-        assert_eq!(normalize(" 沈阳（巧嫂）\n家政 "), "沈阳巧嫂家政");
-        assert_eq!(normalize("ｘ１"), "X1");
-    }
-
-    #[test]
-    fn common_run() {
-        assert_eq!(longest_common_run("巧嫂家政服务", "3.依托单位材料/巧嫂家政/名单.xlsx"), 4);
-        assert_eq!(longest_common_run("", "abc"), 0);
     }
 
     #[test]

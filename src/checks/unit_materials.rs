@@ -10,16 +10,14 @@
 //! found as a run of at least `tolerances.unit_match_min_similarity` of its characters —
 //! so "巧嫂家政/" names 沈阳市巧嫂家政服务有限公司, and one OCR error does not hide a unit.
 
-use crate::config::Config;
 use crate::extract::ExtractedFile;
 use crate::intake::DocKind;
 use crate::report::{Code, Finding, Location};
 
-use super::common::{longest_common_run, normalize};
-use super::CheckContext;
+use crate::domain::names::{title, UnitName};
 
-/// How much of a file's first page is its title, where a unit names itself.
-const TITLE_CHARS: usize = 300;
+use super::common::normalize;
+use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
     if ctx.nothing_unpacked() {
@@ -51,7 +49,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
         return findings;
     }
 
-    let keys: Vec<UnitKey> = units.iter().map(|u| UnitKey::new(&u.text, ctx.config)).collect();
+    let keys: Vec<UnitName> = units.iter().map(|u| UnitName::new(&u.text, &ctx.config.rules)).collect();
     let threshold = ctx.config.settings.tolerances.unit_match_min_similarity;
     // Whose materials each file is.
     let owners: Vec<(&ExtractedFile, Vec<usize>)> = materials.iter().map(|f| (*f, owners_of(f, &keys, threshold))).collect();
@@ -93,7 +91,7 @@ pub fn run(ctx: &CheckContext) -> Vec<Finding> {
 /// The units (indexes into `keys`) a file belongs to: those its path names; else those
 /// its seals name; else those the head of its first page (the title) names. The path
 /// decides first because a unit's report may well mention the other units in its text.
-fn owners_of(file: &ExtractedFile, keys: &[UnitKey], threshold: f64) -> Vec<usize> {
+fn owners_of(file: &ExtractedFile, keys: &[UnitName], threshold: f64) -> Vec<usize> {
     let by = |haystack: &str| -> Vec<usize> { (0..keys.len()).filter(|&i| keys[i].found_in(haystack, threshold)).collect() };
     let from_path = by(&normalize(&file.path));
     if !from_path.is_empty() {
@@ -104,8 +102,8 @@ fn owners_of(file: &ExtractedFile, keys: &[UnitKey], threshold: f64) -> Vec<usiz
     if !from_seals.is_empty() {
         return from_seals;
     }
-    let head: String = file.pages.first().map(|p| p.text.chars().take(TITLE_CHARS).collect()).unwrap_or_default();
-    by(&normalize(&head))
+    let head = file.pages.first().map(|p| title(&p.text)).unwrap_or_default();
+    by(&normalize(head))
 }
 
 fn missing(unit: &crate::extract::Field, form_path: &str) -> Finding {
@@ -125,42 +123,6 @@ fn missing(unit: &crate::extract::Field, form_path: &str) -> Finding {
 
 fn has_folder(path: &str) -> bool {
     path.contains('/')
-}
-
-/// A unit's name, normalised, and its distinctive part.
-struct UnitKey {
-    full: String,
-    core: String,
-}
-
-impl UnitKey {
-    fn new(name: &str, config: &Config) -> UnitKey {
-        let full = normalize(name);
-        let mut removable: Vec<String> = config.rules.matching.unit_generic_words.iter().map(|w| normalize(w)).collect();
-        for city in &config.rules.cities {
-            removable.push(normalize(&city.name));
-            removable.extend(city.short.iter().filter(|s| s.chars().count() >= 2).map(|s| normalize(s)));
-        }
-        // Longest first, so 有限责任公司 goes before 公司.
-        removable.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-        let mut core = full.clone();
-        for word in removable.iter().filter(|w| !w.is_empty()) {
-            core = core.replace(word.as_str(), "");
-        }
-        if core.chars().count() < 2 {
-            core = full.clone();
-        }
-        UnitKey { full, core }
-    }
-
-    fn found_in(&self, haystack: &str, min_share: f64) -> bool {
-        if self.full.is_empty() || haystack.contains(&self.full) || haystack.contains(&self.core) {
-            return true;
-        }
-        let len = self.core.chars().count();
-        let needed = ((len as f64 * min_share).ceil() as usize).max(2);
-        longest_common_run(&self.core, haystack) >= needed
-    }
 }
 
 #[cfg(test)]
@@ -262,17 +224,5 @@ mod tests {
         });
         kit.extracted.files.push(scan);
         assert!(kit.run(run).is_empty());
-    }
-
-    #[test]
-    fn generic_words_alone_do_not_match_another_unit() {
-        let config = crate::config::Config::builtin().unwrap();
-        let key = UnitKey::new("沈阳市金牌职业培训学校", &config);
-        assert_eq!(key.core, "金牌");
-        assert!(!key.found_in(&normalize("3.依托单位材料/沈阳市巧嫂职业培训学校/情况.pdf"), 0.6));
-        // defect-10 of the corpus: a unit not in the form, both "…职业(技能)培训学校" of one city.
-        let key = UnitKey::new("丹东市烹饪协会职业技能培训学校", &config);
-        assert_eq!(key.core, "烹饪");
-        assert!(!key.found_in(&normalize("丹东市丹东面点师申报材料/丹东市振兴区阳光职业技能培训学校/报告.pdf"), 0.6));
     }
 }

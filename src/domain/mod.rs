@@ -8,6 +8,7 @@
 
 pub mod count;
 pub mod date;
+pub mod names;
 pub mod rate;
 
 pub use count::Count;

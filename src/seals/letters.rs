@@ -618,22 +618,15 @@ pub fn margins<'o>(letters: &mut Letters, alphabet: &Alphabet, expected: &str, o
     others.iter().filter(|o| super::read::cjk_only(o) != super::read::cjk_only(expected)).map(|o| (*o, evidence(letters, alphabet, expected, o))).collect()
 }
 
+/// Strips drawn from a face as the unwrapping gives them, for the tests of the stages that
+/// compare letters (here and `whose`).
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
-
-    const TIELING: &str = "铁岭市人力资源和社会保障局";
-    const PANJIN: &str = "盘锦市人力资源和社会保障局";
-    const UNIT: &str = "本溪市钢城技工学校";
-
-    fn alphabet() -> &'static Alphabet {
-        let faces = crate::config::SealSettings::default().letter_faces;
-        Alphabet::shared(&faces).expect("the default letter faces load (install fonts-noto-cjk, fonts-arphic-uming, fonts-wqy-zenhei)")
-    }
 
     /// `name` set evenly along a strip as the unwrapping gives it (44-pixel letters, ink
     /// dark on white), in `face`, optionally smeared as worn ink is.
-    fn strip(name: &str, face: &Face, smear: u32) -> GrayImage {
+    pub fn strip(name: &str, face: &Face, smear: u32) -> GrayImage {
         let bytes = std::fs::read(&face.path).expect("face file");
         let font = FontVec::try_from_vec_and_index(bytes, face.index).expect("face parses");
         let letters: Vec<char> = name.chars().collect();
@@ -658,8 +651,23 @@ mod tests {
         ImageBuffer::from_fn(width, height, |x, y| Luma([(255.0 * (1.0 - ink.get_pixel(x, y).0[0])) as u8]))
     }
 
-    fn serif() -> Face {
+    pub fn serif() -> Face {
         Face { path: "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc".into(), index: 2 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{serif, strip};
+    use super::*;
+
+    const TIELING: &str = "铁岭市人力资源和社会保障局";
+    const PANJIN: &str = "盘锦市人力资源和社会保障局";
+    const UNIT: &str = "本溪市钢城技工学校";
+
+    fn alphabet() -> &'static Alphabet {
+        let faces = crate::config::SealSettings::default().letter_faces;
+        Alphabet::shared(&faces).expect("the default letter faces load (install fonts-noto-cjk, fonts-arphic-uming, fonts-wqy-zenhei)")
     }
 
     #[test]

@@ -19,10 +19,14 @@
 //! not (`UNIT_LIST_MISMATCH`), and the shapes can only tell which of the known names fits
 //! best, not that the seal is none of them (a genuine seal's own name and another unit's
 //! of the same city fit about as well: means 0.40 and 0.45 at the tenth and ninetieth
-//! percentiles of the seed-11 set). Their seals are OCRed and their text is the reading.
-//! So is the text of a seal on a document that needs none.
+//! percentiles of the seed-11 set). So a unit's seal is named by its shapes only when the
+//! document itself (its path or its title) names the same unit; otherwise its ring is
+//! OCRed and its text is the reading (defect-10: an unlisted unit's seal, whose letters
+//! fit the listed unit of its city better than any bureau's, is told apart by its reading
+//! and its folder). A seal on a document that needs none is OCRed.
 
 use crate::config::{City, Config};
+use crate::domain::names::{normalize, title, UnitName};
 use crate::extract::{Extracted, ExtractedFile};
 
 use super::letters::{self, Alphabet};
@@ -119,43 +123,174 @@ pub fn attribute(extracted: &mut Extracted, config: &Config) {
     let rules = read::Rules::of(&config.settings.seals);
     let alphabet = Alphabet::shared(&config.settings.seals.letter_faces);
     // The bodies per file first: the files are then borrowed mutably.
-    let wanted: Vec<Option<(Whose, Vec<&str>)>> = extracted.files.iter().map(|file| Whose::of(file, config).map(|(whose, _)| (whose, bodies.wanted(whose)))).collect();
-    for (file, wanted) in extracted.files.iter_mut().zip(&wanted) {
+    let units: Vec<(&str, UnitName)> = bodies.units.iter().map(|u| (u.as_str(), UnitName::new(u, &config.rules))).collect();
+    let min_share = config.settings.tolerances.unit_match_min_similarity;
+    // Per file, before the files are borrowed mutably: the bodies that may stamp it, and
+    // who else may have.
+    let judged: Vec<Option<(Vec<&str>, Stampers)>> = extracted
+        .files
+        .iter()
+        .map(|file| match Whose::of(file, config)? {
+            (Whose::CityBureau, _) => Some((bodies.wanted(Whose::CityBureau), Stampers::Known)),
+            (Whose::Unit, _) => {
+                let (path, head) = (normalize(&file.path), file.pages.first().map(|p| normalize(title(&p.text))).unwrap_or_default());
+                let named = units.iter().filter(|(_, key)| key.found_in(&path, min_share) || key.found_in(&head, min_share)).map(|(u, _)| u.to_string()).collect();
+                Some((bodies.wanted(Whose::Unit), Stampers::Open { named }))
+            }
+        })
+        .collect();
+    for (file, judged) in extracted.files.iter_mut().zip(&judged) {
         for seal in file.pages.iter_mut().flat_map(|p| p.seals.iter_mut()) {
-            match wanted {
-                Some((whose, wanted)) if !wanted.is_empty() => identify(seal, *whose, wanted, &candidates, &rules, alphabet),
+            match judged {
+                Some((wanted, stampers)) if !wanted.is_empty() => identify(seal, wanted, &candidates, stampers, &rules, alphabet),
                 _ => seal.read_ring(),
             }
         }
     }
 }
 
-/// Judges one seal on a document that needs `whose` seal against each of `wanted` (see
-/// the module's documentation) and keeps the verdicts on the seal.
-pub fn identify(seal: &mut Seal, whose: Whose, wanted: &[&str], candidates: &[&str], rules: &read::Rules, alphabet: Option<&Alphabet>) {
-    // Whoever stamped a bureau's document is one of `candidates`: a name the shapes
-    // recognise is the seal's text, and the ring need not be read.
-    let closed = whose == Whose::CityBureau;
-    if !closed {
-        seal.read_ring();
+/// Who may have stamped a document, besides the candidates of the closed set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stampers {
+    /// Nobody else: a bureau's document is stamped by a bureau or a unit of the form.
+    Known,
+    /// Any unit, listed or not (a unit's materials); `named` are the listed units the
+    /// document itself names (path or title), whose seal the shapes may name it by.
+    Open { named: Vec<String> },
+}
+
+impl Stampers {
+    /// Whether a seal the shapes recognise as `name`'s may be named so without its reading.
+    fn trust(&self, name: &str) -> bool {
+        match self {
+            Stampers::Known => true,
+            Stampers::Open { named } => named.iter().any(|n| n == name),
+        }
     }
+}
+
+/// Judges one seal against each of `wanted`, the bodies that may stamp its document (see
+/// the module's documentation), and keeps the verdicts on the seal.
+pub fn identify(seal: &mut Seal, wanted: &[&str], candidates: &[&str], stampers: &Stampers, rules: &read::Rules, alphabet: Option<&Alphabet>) {
     let mut letters = alphabet.zip(seal.strip.as_ref()).map(|(alphabet, strip)| (alphabet, letters::Letters::new(strip)));
     let margins: Vec<Option<Vec<(&str, f64)>>> = wanted.iter().map(|w| letters.as_mut().map(|(alphabet, strip)| letters::margins(strip, alphabet, w, candidates))).collect();
     let judge = |readings: &[String]| -> Vec<(String, Identified)> {
         wanted.iter().zip(&margins).map(|(w, m)| (w.to_string(), read::identify(readings, w, candidates, rules, m.as_deref()))).collect()
     };
+    // Readings a seal already has (given, in tests) are judged with its shapes as they are.
     let first = judge(&seal.readings);
     let recognised = first.iter().find(|(_, v)| *v == Identified::Expected).map(|(name, _)| name.clone());
     match recognised {
-        Some(name) if closed && seal.readings.is_empty() => {
+        Some(name) if seal.readings.is_empty() && stampers.trust(&name) => {
             seal.text = Some(name);
             seal.read_by = Some(ReadBy::LetterShapes);
             seal.verdicts = first;
         }
-        None if closed => {
+        Some(_) if !seal.readings.is_empty() => seal.verdicts = first,
+        _ => {
             seal.read_ring();
             seal.verdicts = judge(&seal.readings);
         }
-        _ => seal.verdicts = first,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Field, FileMetadata, FormData, FormVersion, Page, TextSource};
+    use crate::intake::{DocKind, Format};
+    use crate::report::Location;
+    use crate::seals::letters::testing::{serif, strip};
+
+    const TIELING: &str = "铁岭市人力资源和社会保障局";
+    const UNIT: &str = "本溪市钢城技工学校";
+
+    /// A seal whose ring is `name` drawn in a seal face and cannot be OCRed (no ring to
+    /// unwrap): whatever text it gets, it got from its shapes.
+    fn seal_of(name: &str) -> Seal {
+        Seal {
+            page: 1,
+            bbox: [800, 1300, 250, 250],
+            confidence: 0.95,
+            text: None,
+            read_by: None,
+            text_confidence: 0.0,
+            readings: Vec::new(),
+            verdicts: Vec::new(),
+            ring: None,
+            strip: Some(strip(name, &serif(), 1)),
+            crop_png: Vec::new(),
+            signature: Vec::new(),
+            centre: [925.0, 1425.0],
+            radii: [125.0, 125.0],
+        }
+    }
+
+    fn judge(name: &str, wanted: &str, stampers: &Stampers) -> Seal {
+        let config = Config::builtin().expect("built-in config");
+        let mut candidates: Vec<&str> = config.rules.cities.iter().map(|c| c.issuer.as_str()).collect();
+        candidates.push(UNIT);
+        let alphabet = Alphabet::shared(&config.settings.seals.letter_faces).expect("the letter faces load");
+        let mut seal = seal_of(name);
+        identify(&mut seal, &[wanted], &candidates, stampers, &read::Rules::of(&config.settings.seals), Some(alphabet));
+        seal
+    }
+
+    #[test]
+    fn a_bureaus_seal_its_shapes_recognise_is_named_by_them() {
+        let seal = judge(TIELING, TIELING, &Stampers::Known);
+        assert_eq!(seal.verdicts, vec![(TIELING.to_string(), Identified::Expected)]);
+        assert_eq!((seal.text.as_deref(), seal.read_by), (Some(TIELING), Some(ReadBy::LetterShapes)));
+    }
+
+    #[test]
+    fn a_seal_its_shapes_do_not_recognise_is_left_to_its_reading() {
+        let seal = judge(UNIT, TIELING, &Stampers::Known);
+        assert_ne!(seal.verdicts[0].1, Identified::Expected);
+        assert_eq!(seal.text, None, "no reading: nothing to show");
+    }
+
+    /// Any unit may send materials: its seal is named by shape only when the document
+    /// names the unit too.
+    #[test]
+    fn a_units_seal_is_named_by_shape_only_where_its_document_names_the_unit() {
+        let unnamed = judge(UNIT, UNIT, &Stampers::Open { named: Vec::new() });
+        assert_eq!(unnamed.verdicts[0].1, Identified::Expected);
+        assert_eq!((unnamed.text, unnamed.read_by), (None, None));
+        let named = judge(UNIT, UNIT, &Stampers::Open { named: vec![UNIT.to_string()] });
+        assert_eq!((named.text.as_deref(), named.read_by), (Some(UNIT), Some(ReadBy::LetterShapes)));
+    }
+
+    #[test]
+    fn attribute_finds_the_units_a_document_names_in_its_folder() {
+        let config = Config::builtin().expect("built-in config");
+        let field = |text: &str| Field { text: text.to_string(), location: Location::file("申报表.docx") };
+        let form = FormData {
+            path: "申报表.docx".into(),
+            version: FormVersion::Editable,
+            applicant: Some(field("本溪市人力资源和社会保障局")),
+            brand_name: Some(field("本溪钢城技工")),
+            scopes: Vec::new(),
+            types: Vec::new(),
+            occupations: Vec::new(),
+            units: vec![field(UNIT)],
+            years: Vec::new(),
+            summary: None,
+        };
+        let file = |path: &str| ExtractedFile {
+            path: path.to_string(),
+            sha256: crate::intake::sha256_hex(path.as_bytes()),
+            format: Format::Pdf,
+            kind: DocKind::UnitMaterial,
+            classified_by: Vec::new(),
+            pages: vec![Page { number: 1, text: "培训就业情况报告".into(), source: TextSource::Ocr, confidence: Some(0.9), words: Vec::new(), width: 1654, height: 2339, seals: vec![seal_of(UNIT)] }],
+            sheets: Vec::new(),
+            metadata: FileMetadata::default(),
+            unreadable: None,
+        };
+        let mut extracted = Extracted { files: vec![file(&format!("依托单位/{UNIT}/情况报告.pdf")), file("依托单位/本溪市振兴区阳光职业培训学校/情况报告.pdf")], form_editable: Some(form), ..Extracted::default() };
+        attribute(&mut extracted, &config);
+        let texts: Vec<Option<&str>> = extracted.files.iter().map(|f| f.pages[0].seals[0].text.as_deref()).collect();
+        assert_eq!(texts, vec![Some(UNIT), None], "the unlisted unit's folder names no listed unit: its seal is left to its reading");
     }
 }
