@@ -90,7 +90,7 @@ impl ReadBy {
 
 /// Finds seals on one page image and keeps of each a crop, a signature for copies and
 /// the strip its letters are compared on. The ring is not OCRed here: [`whose`] reads
-/// it only where it is needed (the OCR is most of a seal's cost, and identified 4 of 258
+/// it only where it is needed (the OCR is most of a seal's cost, and identified 1 of 258
 /// measured seals that the shapes could not).
 pub fn detect(page: u32, image: &image::RgbImage) -> Vec<Seal> {
     detect_with(page, image, &detect::Params::default())
