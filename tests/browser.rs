@@ -111,6 +111,13 @@ async fn a_reviewer_sees_the_report_of_an_uploaded_dossier_in_chromium() {
     assert_eq!(dom.matches("<tr class=\"seal\">").count(), stamps);
     assert!(dom.matches("alt=\"印章截图\" src=\"data:image/png;base64,").count() >= 1, "a seal crop is shown");
     assert!(dom.matches("alt=\"所在页缩略图\" src=\"data:image/png;base64,").count() >= 1, "a page thumbnail is shown");
+    // A seal named by its letters' shapes says so beside the name (clean-01's bureau seals
+    // are: `seals::whose`), so a reviewer knows what the text rests on.
+    let named_by_shapes: Vec<&str> = report["documents"].as_array().unwrap().iter().flat_map(|d| d["stamps"].as_array().unwrap()).filter(|s| s["read_by"] == "letter_shapes").filter_map(|s| s["text"].as_str()).collect();
+    assert!(named_by_shapes.contains(&"沈阳市人力资源和社会保障局"), "the bureau's seal named by its shapes: {named_by_shapes:?}");
+    for text in named_by_shapes {
+        assert!(dom.contains(&format!("{text}（逐字比对字形确认）")), "{text} shown as named by shapes");
+    }
 
     // A screenshot for people to look at (kept under target/ for the record).
     let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-report.png");

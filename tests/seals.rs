@@ -101,11 +101,12 @@ struct Measures {
     false_seals: usize,
     /// Seals identified as their body (closed-set, `seals::read::identify`).
     read_ok: usize,
-    /// Of them, by the ring's reading alone and by the letters' shapes alone (what each
-    /// side contributes: a change to one is judged by its own count).
+    /// Seals identified by the ring's reading alone, and by the letters' shapes alone
+    /// (what each side contributes: a change to one is judged by its own count).
     by_reading: usize,
     by_shapes: usize,
-    /// Seals whose ring was OCRed (the shapes left them open): the time the OCR costs.
+    /// Seals whose ring the product OCRs (the shapes left them open, or a unit's seal no
+    /// document names): the time the OCR costs.
     ocr_read: usize,
     planted_copy_pairs: usize,
     copies_found: usize,

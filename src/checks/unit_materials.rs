@@ -10,13 +10,11 @@
 //! found as a run of at least `tolerances.unit_match_min_similarity` of its characters —
 //! so "巧嫂家政/" names 沈阳市巧嫂家政服务有限公司, and one OCR error does not hide a unit.
 
+use crate::domain::names::{normalize, title, UnitName};
 use crate::extract::ExtractedFile;
 use crate::intake::DocKind;
 use crate::report::{Code, Finding, Location};
 
-use crate::domain::names::{title, UnitName};
-
-use super::common::normalize;
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
