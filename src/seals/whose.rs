@@ -197,9 +197,9 @@ pub fn identify(seal: &mut Seal, wanted: &[&str], candidates: &[&str], stampers:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::{Field, FileMetadata, FormData, FormVersion, Page, TextSource};
+    use crate::checks::testkit;
+    use crate::extract::{FormVersion, Page, TextSource};
     use crate::intake::{DocKind, Format};
-    use crate::report::Location;
     use crate::seals::letters::testing::{serif, strip};
 
     const TIELING: &str = "铁岭市人力资源和社会保障局";
@@ -264,29 +264,12 @@ mod tests {
     #[test]
     fn attribute_finds_the_units_a_document_names_in_its_folder() {
         let config = Config::builtin().expect("built-in config");
-        let field = |text: &str| Field { text: text.to_string(), location: Location::file("申报表.docx") };
-        let form = FormData {
-            path: "申报表.docx".into(),
-            version: FormVersion::Editable,
-            applicant: Some(field("本溪市人力资源和社会保障局")),
-            brand_name: Some(field("本溪钢城技工")),
-            scopes: Vec::new(),
-            types: Vec::new(),
-            occupations: Vec::new(),
-            units: vec![field(UNIT)],
-            years: Vec::new(),
-            summary: None,
-        };
-        let file = |path: &str| ExtractedFile {
-            path: path.to_string(),
-            sha256: crate::intake::sha256_hex(path.as_bytes()),
-            format: Format::Pdf,
-            kind: DocKind::UnitMaterial,
-            classified_by: Vec::new(),
-            pages: vec![Page { number: 1, text: "培训就业情况报告".into(), source: TextSource::Ocr, confidence: Some(0.9), words: Vec::new(), width: 1654, height: 2339, seals: vec![seal_of(UNIT)] }],
-            sheets: Vec::new(),
-            metadata: FileMetadata::default(),
-            unreadable: None,
+        let mut form = testkit::form(FormVersion::Editable, "申报表.docx", &config);
+        form.units = vec![testkit::field(UNIT, "申报表.docx", "B7")];
+        let file = |path: &str| {
+            let mut file = testkit::file(path, Format::Pdf, DocKind::UnitMaterial);
+            file.pages.push(Page { number: 1, text: "培训就业情况报告".into(), source: TextSource::Ocr, confidence: Some(0.9), words: Vec::new(), width: 1654, height: 2339, seals: vec![seal_of(UNIT)] });
+            file
         };
         let mut extracted = Extracted { files: vec![file(&format!("依托单位/{UNIT}/情况报告.pdf")), file("依托单位/本溪市振兴区阳光职业培训学校/情况报告.pdf")], form_editable: Some(form), ..Extracted::default() };
         attribute(&mut extracted, &config);
