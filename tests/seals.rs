@@ -172,7 +172,7 @@ fn measure() -> Measures {
                     let rules = read::Rules::of(settings);
                     m.by_reading += usize::from(read::identify(&read_ring(s).readings, &t.issuer, &candidates, &rules, None) == read::Identified::Expected);
                     m.by_shapes += usize::from(read::identify(&[], &t.issuer, &candidates, &rules, Some(&margins)) == read::Identified::Expected);
-                    let j = judged(s, &t.issuer, &candidates, &[], settings);
+                    let j = judged(s, &t.issuer, &candidates, &[], &config);
                     m.ocr_read += usize::from(j.read_by != Some(ReadBy::LetterShapes));
                     let text = j.text.clone().unwrap_or_default();
                     let score = j.readings.iter().map(|r| read::issuer_score(r, &t.issuer)).fold(0.0, f64::max);
@@ -254,8 +254,8 @@ fn alphabet(settings: &dossier_verify::config::SealSettings) -> &'static letters
 /// `seal` judged as the product judges it (`seals::whose`) on a document `issuer` must
 /// stamp: a bureau's document when `issuer` is a bureau, else a unit's, whose own path or
 /// title names the units `named` (the seal fixtures have no document: none).
-fn judged(seal: &Seal, issuer: &str, candidates: &[&str], named: &[String], settings: &dossier_verify::config::SealSettings) -> Seal {
-    let config = dossier_verify::config::Config::builtin().expect("built-in config");
+fn judged(seal: &Seal, issuer: &str, candidates: &[&str], named: &[String], config: &dossier_verify::config::Config) -> Seal {
+    let settings = &config.settings.seals;
     let stampers = if config.rules.cities.iter().any(|c| c.issuer == issuer) { whose::Stampers::Known } else { whose::Stampers::Open { named: named.to_vec() } };
     let mut seal = seal.clone();
     whose::identify(&mut seal, &[issuer], candidates, &stampers, &read::Rules::of(settings), Some(alphabet(settings)));
@@ -487,7 +487,7 @@ fn corpus_quality() {
                 // The units the document's path names (its title is not at hand here: fewer
                 // seals are named by shapes than in the product).
                 let path_names: Vec<String> = units.iter().filter(|u| UnitName::new(u, &config.rules).found_in(&normalize(path), config.settings.tolerances.unit_match_min_similarity)).cloned().collect();
-                let on_stamp_page: Vec<Seal> = on_stamp_page.iter().map(|s| judged(s, issuer, &candidates, &path_names, settings)).collect();
+                let on_stamp_page: Vec<Seal> = on_stamp_page.iter().map(|s| judged(s, issuer, &candidates, &path_names, &config)).collect();
                 ocr_read += on_stamp_page.iter().filter(|s| s.read_by != Some(ReadBy::LetterShapes)).count();
                 let verdicts: Vec<read::Identified> = on_stamp_page.iter().map(verdict).collect();
                 if verdicts.contains(&read::Identified::Expected) {
@@ -511,7 +511,7 @@ fn corpus_quality() {
                     let bureau = images.iter().filter(|i| i.dossier == *dossier && matches!(i.kind.as_str(), "recommendation_report" | "application_form")).filter_map(|i| i.stamped_by.as_deref()).find(|b| config.rules.cities.iter().any(|c| c.issuer == *b));
                     if let Some(bureau) = bureau.filter(|b| *b != issuer) {
                         wrong_seals += 1;
-                        let named = on_stamp_page.iter().any(|s| matches!(verdict(&judged(s, bureau, &candidates, &[], settings)), read::Identified::Other(..)));
+                        let named = on_stamp_page.iter().any(|s| matches!(verdict(&judged(s, bureau, &candidates, &[], &config)), read::Identified::Other(..)));
                         if named {
                             wrong_named += 1;
                         }

@@ -93,13 +93,8 @@ impl ReadBy {
 /// it only where it is needed (the OCR is most of a seal's cost, and identified 1 of 258
 /// measured seals that the shapes could not).
 pub fn detect(page: u32, image: &image::RgbImage) -> Vec<Seal> {
-    detect_with(page, image, &detect::Params::default())
-}
-
-/// [`detect`] with explicit detection parameters.
-pub fn detect_with(page: u32, image: &image::RgbImage, params: &detect::Params) -> Vec<Seal> {
     let _span = tracing::debug_span!("seals", page).entered();
-    detect::find(image, params)
+    detect::find(image, &detect::Params::default())
         .into_iter()
         .map(|found| Seal {
             page,

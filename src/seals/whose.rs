@@ -122,7 +122,6 @@ pub fn attribute(extracted: &mut Extracted, config: &Config) {
     let candidates = bodies.candidates();
     let rules = read::Rules::of(&config.settings.seals);
     let alphabet = Alphabet::shared(&config.settings.seals.letter_faces);
-    // The bodies per file first: the files are then borrowed mutably.
     let units: Vec<(&str, UnitName)> = bodies.units.iter().map(|u| (u.as_str(), UnitName::new(u, &config.rules))).collect();
     let min_share = config.settings.tolerances.unit_match_min_similarity;
     // Per file, before the files are borrowed mutably: the bodies that may stamp it, and
