@@ -328,14 +328,14 @@ fn no_seal_on_seal_free_pages() {
     assert_eq!(m.false_seals, 0, "no extra seal anywhere");
 }
 
-/// Ring readings and letter shapes together identify 13 of the 16 seals (see
+/// Ring readings and letter shapes together identify 14 of the 16 seals (see
 /// fixtures/seals/README.md): this is a floor against regressions, not the 90% the issue
 /// asks for (met on the corpus' 118 seals, `corpus_quality`; these 16 include the
-/// hardest cases: a faded, an oval and a worn seal).
+/// hardest cases: a faded and a worn seal, which stay unidentified).
 #[test]
 fn issuer_read_rate_does_not_regress() {
     let m = measures();
-    assert!(m.read_ok * 4 >= m.found * 3, "issuer identified on {} of {} seals (floor: three quarters)", m.read_ok, m.found);
+    assert!(m.read_ok * 8 >= m.found * 7, "issuer identified on {} of {} seals (floor: seven eighths)", m.read_ok, m.found);
 }
 
 /// No genuine seal is called another body's: neither by closed-set identification (two
