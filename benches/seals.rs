@@ -2,7 +2,8 @@
 //! whose shapes leave it open adds), one copy comparison, and the comparison of
 //! a seal's letters by shape with 18 candidate names (the 15 bodies of the rules file and
 //! three units): cold (every letter drawn anew, as for a dossier's first seal) and warm
-//! (letters already drawn in the same boxes). The page is a fixture
+//! (letters already drawn in the same boxes), alone and with the check of a recognised
+//! bureau seal's own letters against the background letters. The page is a fixture
 //! scan resized to 200 dpi A4 (1654 × 2339), the OCR render resolution of config/default.toml.
 //!
 //! `OMP_THREAD_LIMIT=1 cargo bench --bench seals`
@@ -48,6 +49,25 @@ fn bench(c: &mut Criterion) {
     });
     let alphabet = letters::Alphabet::shared(faces).expect("the letter faces load");
     group.bench_function("margins_18_candidates_warm", |b| b.iter(|| letters::margins(&mut letters::Letters::new(&strip), alphabet, expected, &candidates)));
+    // A bureau's seal the shapes recognise is then checked for its own letters against the
+    // background letters (`whose::identify`); the same strip, as the product does it.
+    let background: Vec<char> = config.settings.seals.background_letters.chars().collect();
+    let place = dossier_verify::domain::names::place_prefix_len(expected);
+    let margins_and_own_letters = |alphabet: &letters::Alphabet| {
+        let mut strip = letters::Letters::new(&strip);
+        let margins = letters::margins(&mut strip, alphabet, expected, &candidates);
+        (margins, strip.shows_own_letters(expected, place, &background, alphabet, config.settings.seals.own_letters_share))
+    };
+    group.bench_function("margins_and_own_letters_cold", |b| {
+        b.iter_batched(|| letters::Alphabet::load(faces).expect("the letter faces load"), |alphabet| margins_and_own_letters(&alphabet), criterion::BatchSize::PerIteration)
+    });
+    group.bench_function("margins_and_own_letters_warm", |b| b.iter(|| margins_and_own_letters(alphabet)));
+    // The check failing, as for another body's seal: every place is tried.
+    let outsider = "沈阳市社会保险事业服务中心";
+    assert!(!letters::Letters::new(&strip).shows_own_letters(outsider, place, &background, alphabet, config.settings.seals.own_letters_share), "the bureau's seal does not show the outsider's letters");
+    group.bench_function("own_letters_failing_warm", |b| {
+        b.iter(|| letters::Letters::new(&strip).shows_own_letters(outsider, place, &background, alphabet, config.settings.seals.own_letters_share))
+    });
     group.finish();
 }
 

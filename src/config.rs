@@ -176,6 +176,22 @@ pub struct SealSettings {
     pub shape_margin: f64,
     /// Shape evidence by which another body must beat the expected one to be named.
     pub shape_accuse: f64,
+    /// Letters other bodies' names are made of (培训, 学校, 协会, 公司…): the shapes
+    /// recognise a bureau's seal only where the bureau's own letters look more like the
+    /// strip than any of these, at `own_letters_share` of its places after the place name
+    /// at least (a body outside the candidates otherwise passes for the closest of them).
+    #[serde(default = "default_background_letters")]
+    pub background_letters: String,
+    #[serde(default = "default_own_letters_share")]
+    pub own_letters_share: f64,
+}
+
+fn default_background_letters() -> String {
+    SealSettings::default().background_letters
+}
+
+fn default_own_letters_share() -> f64 {
+    SealSettings::default().own_letters_share
 }
 
 impl Default for SealSettings {
@@ -196,6 +212,8 @@ impl Default for SealSettings {
             ],
             shape_margin: 0.0,
             shape_accuse: 1.0,
+            background_letters: "职业技能培训学校中心协会行业有限公司集团服务家政教育科技发展研究院工作部门办公室人民政府就业管理".into(),
+            own_letters_share: 0.3,
         }
     }
 }
@@ -509,6 +527,12 @@ impl Config {
         }
         if !(0.0..1.0).contains(&seals.shape_margin) {
             return Err(bad(settings_name, "seals.shape_margin", "must be at least 0 and below 1"));
+        }
+        if !(seals.own_letters_share > 0.0 && seals.own_letters_share <= 1.0) {
+            return Err(bad(settings_name, "seals.own_letters_share", "must be above 0 and at most 1"));
+        }
+        if seals.background_letters.chars().count() < 10 || seals.background_letters.chars().any(|c| !crate::seals::read::is_cjk(c)) {
+            return Err(bad(settings_name, "seals.background_letters", "must be ten Chinese letters or more, nothing else"));
         }
         if !(0.1..=1.0).contains(&seals.shape_accuse) {
             return Err(bad(settings_name, "seals.shape_accuse", "must be between 0.1 and 1: worn genuine seals looked up to 0.2 more like another body"));

@@ -117,6 +117,12 @@ struct Measures {
     worst_iou: f64,
     /// Genuine seals the check would call another body's (closed-set or confident reading).
     confident_misreads: usize,
+    /// Unit seals judged as if on their city bureau's report by a form that does not list
+    /// the unit (a body outside the candidates), how many were taken for the bureau's
+    /// seal, and how many the shapes named the bureau's.
+    outsiders: usize,
+    outsiders_taken: usize,
+    outsiders_named: usize,
 }
 
 fn measure() -> Measures {
@@ -140,6 +146,9 @@ fn measure() -> Measures {
         min_copy: f64::MAX,
         worst_iou: 1.0,
         confident_misreads: 0,
+        outsiders: 0,
+        outsiders_taken: 0,
+        outsiders_named: 0,
     };
     let config = dossier_verify::config::Config::builtin().expect("built-in config");
     let settings = &config.settings.seals;
@@ -191,6 +200,19 @@ fn measure() -> Measures {
                         eprintln!("{name}: CONFIDENT MISREAD “{text}” ({:.2})", j.text_confidence);
                     }
                     eprintln!("{name}: found {:?} conf {:.2}, read “{text}” ({:.2}) of {:?}, score {score:.2}", s.bbox, s.confidence, j.text_confidence, j.readings);
+                    if let Some(bureau) = config.rules.cities.iter().find(|c| t.issuer.starts_with(c.name.as_str()) && c.issuer != t.issuer).map(|c| c.issuer.as_str()) {
+                        let outside: Vec<&str> = self::candidates(&config, bureau, &units).into_iter().filter(|c| *c != t.issuer).collect();
+                        let on_report = judged(s, bureau, &outside, &[], &config);
+                        m.outsiders += 1;
+                        if verdict(&on_report) == read::Identified::Expected {
+                            m.outsiders_taken += 1;
+                            eprintln!("{name}: OUTSIDER {} taken for {bureau}'s seal", t.issuer);
+                        }
+                        if on_report.read_by == Some(ReadBy::LetterShapes) {
+                            m.outsiders_named += 1;
+                            eprintln!("{name}: OUTSIDER {} named {bureau} by its shapes", t.issuer);
+                        }
+                    }
                     pairs_pool.push((name.as_str(), t.stamp.as_str(), t.impression.as_str(), s));
                 }
                 None => eprintln!("{name}: MISSED seal at {:?}; found {:?}", t.bbox, seals.iter().map(|s| s.bbox).collect::<Vec<_>>()),
@@ -294,7 +316,7 @@ fn measures() -> &'static Measures {
 fn print_quality_figures() {
     let m = measures();
     println!(
-        "seals {}: recall {:.1}% | seal-free pages {}: with a false seal {:.1}% (false seals in all {}) | issuer identified {:.1}% (by reading alone {}, by shapes alone {}; genuine seals accused {}; rings OCRed {}) | planted copy pairs {}: found {} (min score {:.3}) | genuine pairs {}: flagged {} (max score {:.3}) | worst IoU {:.2}",
+        "seals {}: recall {:.1}% | seal-free pages {}: with a false seal {:.1}% (false seals in all {}) | issuer identified {:.1}% (by reading alone {}, by shapes alone {}; genuine seals accused {}; rings OCRed {}) | unlisted units' seals on their bureau's report {}: taken for the bureau's {}, named the bureau's by shape {} | planted copy pairs {}: found {} (min score {:.3}) | genuine pairs {}: flagged {} (max score {:.3}) | worst IoU {:.2}",
         m.seals,
         100.0 * m.found as f64 / m.seals.max(1) as f64,
         m.seal_free_pages,
@@ -305,6 +327,9 @@ fn print_quality_figures() {
         m.by_shapes,
         m.confident_misreads,
         m.ocr_read,
+        m.outsiders,
+        m.outsiders_taken,
+        m.outsiders_named,
         m.planted_copy_pairs,
         m.copies_found,
         m.min_copy,
@@ -336,6 +361,16 @@ fn no_seal_on_seal_free_pages() {
 fn issuer_read_rate_does_not_regress() {
     let m = measures();
     assert!(m.read_ok * 8 >= m.found * 7, "issuer identified on {} of {} seals (floor: seven eighths)", m.read_ok, m.found);
+}
+
+/// A seal of a unit the form does not list, on its city bureau's report, is not taken for
+/// the bureau's: the shapes pick the closest name they know, so a recognised bureau seal
+/// must also show the bureau's own letters (`[seals] own_letters_share`).
+#[test]
+fn an_unlisted_units_seal_is_not_taken_for_its_bureaus() {
+    let m = measures();
+    assert!(m.outsiders >= 2, "the fixtures hold unit seals of cities with a bureau");
+    assert_eq!((m.outsiders_taken, m.outsiders_named), (0, 0), "of {} unlisted units' seals", m.outsiders);
 }
 
 /// No genuine seal is called another body's: neither by closed-set identification (two
@@ -598,4 +633,5 @@ fn corpus_quality() {
     assert_eq!(false_copy_dossiers, 0, "no genuine pair flagged as a copy");
     assert_eq!(planted_found, manifest.pasted_seal_dossiers.len(), "every pasted seal is found");
 }
+
 

@@ -24,6 +24,16 @@ pub fn normalize(text: &str) -> String {
         .collect()
 }
 
+/// Letters that end a place name (省, 市, 区, 县, 旗).
+const PLACE_ENDS: [char; 5] = ['省', '市', '区', '县', '旗'];
+
+/// How many letters of `name` its leading place name takes: up to the last letter ending a
+/// place within its first seven (沈阳市和平区… → 6, 沈阳职业技术学院 → 0). The place is
+/// what the bodies of one city share, so it tells nothing of which body a name is.
+pub fn place_prefix_len(name: &str) -> usize {
+    name.chars().take(7).enumerate().filter(|(_, c)| PLACE_ENDS.contains(c)).map(|(i, _)| i + 1).last().unwrap_or(0)
+}
+
 /// Length in characters of the longest run of `needle` found somewhere in `haystack`.
 pub fn longest_common_run(needle: &str, haystack: &str) -> usize {
     let n: Vec<char> = needle.chars().collect();
@@ -93,6 +103,16 @@ mod tests {
     fn common_run() {
         assert_eq!(longest_common_run("巧嫂家政服务", "3.依托单位材料/巧嫂家政/名单.xlsx"), 4);
         assert_eq!(longest_common_run("", "abc"), 0);
+    }
+
+    #[test]
+    fn the_place_name_leads_a_bodys_name() {
+        assert_eq!(place_prefix_len("沈阳市人力资源和社会保障局"), 3);
+        assert_eq!(place_prefix_len("葫芦岛市人力资源和社会保障局"), 4);
+        assert_eq!(place_prefix_len("沈阳市和平区巧嫂职业培训学校"), 6);
+        assert_eq!(place_prefix_len("沈抚示范区党建工作部"), 5);
+        assert_eq!(place_prefix_len("沈阳职业技术学院"), 0);
+        assert_eq!(place_prefix_len(""), 0);
     }
 
     #[test]

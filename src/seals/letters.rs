@@ -502,6 +502,33 @@ impl Letters {
         self.scores_under(&letters, &fit_on, alphabet)
     }
 
+    /// Whether, at `share` of `name`'s places from `from` on at least, its own letter looks
+    /// more like the strip than every letter of `background` (other than itself) does
+    /// there, under the layout that suits `name`. A seal cut with `name` shows its letters;
+    /// a seal of a body outside the candidates fits `name` only as well as the letters
+    /// other bodies' names are made of. Stops as soon as the count is settled (a genuine
+    /// seal's first few places usually are).
+    pub fn shows_own_letters(&mut self, name: &str, from: usize, background: &[char], alphabet: &Alphabet, share: f64) -> bool {
+        let letters: Vec<char> = super::read::cjk_only(name).chars().collect();
+        let fit_on: Vec<Option<char>> = letters.iter().copied().map(Some).collect();
+        let Some(layout) = self.fit(&fit_on, alphabet) else { return false };
+        let places: Vec<(usize, char)> = letters.iter().copied().enumerate().skip(from).collect();
+        // Less a hair: 0.3 of 10 places is 3.0000000000000004 in floating point.
+        let needed = (share * places.len() as f64 - 1e-9).ceil().max(0.0) as usize;
+        let (mut won, mut left) = (0, places.len());
+        for (place, own) in places {
+            if won >= needed || won + left < needed {
+                break;
+            }
+            left -= 1;
+            let mine = self.near(own, &layout, place, alphabet);
+            if background.iter().filter(|&&b| b != own).all(|&b| self.near(b, &layout, place, alphabet) < mine) {
+                won += 1;
+            }
+        }
+        won >= needed
+    }
+
     /// Scores of `letters` under the layout fitted on `fit_on`.
     fn scores_under(&mut self, letters: &[char], fit_on: &[Option<char>], alphabet: &Alphabet) -> Vec<f64> {
         let Some(layout) = self.fit(fit_on, alphabet) else { return vec![0.0; letters.len()] };

@@ -80,7 +80,7 @@ pub fn cjk_only(text: &str) -> String {
     text.chars().filter(|c| is_cjk(*c)).collect()
 }
 
-fn is_cjk(c: char) -> bool {
+pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF)
 }
 
@@ -196,7 +196,7 @@ pub enum Basis {
 }
 
 /// How sure [`identify`] must be.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Rules {
     /// Fuzzy score ([`issuer_score`]) at which a reading names the expected body outright.
     pub name_score: f64,
@@ -212,6 +212,11 @@ pub struct Rules {
     /// Letter-shape evidence by which another body must beat the expected one to be named
     /// by shape; the same margin for the expected body overrules a reading naming another.
     pub shape_accuse: f64,
+    /// Letters other bodies' names are made of, and the share of a name's places where its
+    /// own letters must look more like the strip than these for its shapes to name a seal
+    /// (`whose::identify`).
+    pub background: Vec<char>,
+    pub own_letters_share: f64,
 }
 
 impl Rules {
@@ -223,6 +228,8 @@ impl Rules {
             min_letters: settings.min_read_letters,
             shape_margin: settings.shape_margin,
             shape_accuse: settings.shape_accuse,
+            background: settings.background_letters.chars().collect(),
+            own_letters_share: settings.own_letters_share,
         }
     }
 }
@@ -302,7 +309,7 @@ mod tests {
 
 
     fn rules() -> Rules {
-        Rules { name_score: 0.6, other_letters: 2, min_letters: 6, shape_margin: 0.0, shape_accuse: 0.15 }
+        Rules { name_score: 0.6, other_letters: 2, min_letters: 6, shape_margin: 0.0, shape_accuse: 0.15, background: Vec::new(), own_letters_share: 0.3 }
     }
 
     const BUREAUS: [&str; 3] = ["沈阳市人力资源和社会保障局", "大连市人力资源和社会保障局", "丹东市人力资源和社会保障局"];
