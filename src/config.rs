@@ -212,8 +212,8 @@ impl Default for SealSettings {
             ],
             shape_margin: 0.0,
             shape_accuse: 1.0,
-            background_letters: "职业技能培训学校中心协会行业有限公司集团服务家政教育科技发展研究院工作部门办公室人民政府就业管理".into(),
-            own_letters_share: 0.3,
+            background_letters: "职业技能培训学校中心协会行有限公司集团服务家政教育科发展研究院工作部门办室人民府就管理".into(),
+            own_letters_share: 0.2,
         }
     }
 }
@@ -648,6 +648,16 @@ mod tests {
         let rules = BUILTIN_RULES.replace("pass_rate = { min = 0.80, bound = \"more_than\" }", "pass_rate = { min = 80, bound = \"more_than\" }");
         let err = Config::from_strs(BUILTIN_SETTINGS, "s.toml", &rules, "r.toml").unwrap_err().to_string();
         assert!(err.contains("r.toml") && err.contains("eligibility.pass_rate"), "{err}");
+    }
+
+    #[test]
+    fn seal_background_letters_must_be_chinese_letters() {
+        let settings = BUILTIN_SETTINGS.replace("background_letters = \"", "background_letters = \"school ");
+        let err = Config::from_strs(&settings, "s.toml", BUILTIN_RULES, "r.toml").unwrap_err().to_string();
+        assert!(err.contains("seals.background_letters"), "{err}");
+        let settings = BUILTIN_SETTINGS.replace("own_letters_share = 0.2", "own_letters_share = 0");
+        let err = Config::from_strs(&settings, "s.toml", BUILTIN_RULES, "r.toml").unwrap_err().to_string();
+        assert!(err.contains("seals.own_letters_share"), "{err}");
     }
 
     #[test]

@@ -212,9 +212,9 @@ pub struct Rules {
     /// Letter-shape evidence by which another body must beat the expected one to be named
     /// by shape; the same margin for the expected body overrules a reading naming another.
     pub shape_accuse: f64,
-    /// Letters other bodies' names are made of, and the share of a name's places where its
-    /// own letters must look more like the strip than these for its shapes to name a seal
-    /// (`whose::identify`).
+    /// Letters other bodies' names are made of, and the share of a bureau's places where
+    /// its own letters must look more like the strip than these for its shapes to
+    /// recognise its seal (`whose::identify`).
     pub background: Vec<char>,
     pub own_letters_share: f64,
 }
@@ -309,7 +309,7 @@ mod tests {
 
 
     fn rules() -> Rules {
-        Rules { name_score: 0.6, other_letters: 2, min_letters: 6, shape_margin: 0.0, shape_accuse: 0.15, background: Vec::new(), own_letters_share: 0.3 }
+        Rules { name_score: 0.6, other_letters: 2, min_letters: 6, shape_margin: 0.0, shape_accuse: 0.15, background: Vec::new(), own_letters_share: 0.2 }
     }
 
     const BUREAUS: [&str; 3] = ["沈阳市人力资源和社会保障局", "大连市人力资源和社会保障局", "丹东市人力资源和社会保障局"];
