@@ -127,6 +127,11 @@ impl Application {
         self.port
     }
 
+    /// The port the metrics listener got (`metrics_bind` may ask for port 0), if there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_listener.as_ref().and_then(|listener| listener.local_addr().ok()).map(|addr| addr.port())
+    }
+
     pub fn state(&self) -> &AppState {
         &self.state
     }

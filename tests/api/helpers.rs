@@ -61,6 +61,8 @@ impl Default for AppOptions {
 pub struct TestApp {
     pub address: String,
     pub port: u16,
+    /// The metrics listener's port, when `metrics_bind` was given.
+    pub metrics_port: Option<u16>,
     pub client: reqwest::Client,
     pub state: AppState,
     pub data_dir: PathBuf,
@@ -154,6 +156,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     config.settings.server.preload = options.preload.clone();
     let app = Application::build(config, serve).await.expect("service builds");
     let port = app.port();
+    let metrics_port = app.metrics_port();
     let state = app.state().clone();
     let server = tokio::spawn(async move {
         let _ = app.run_until_stopped().await;
@@ -161,6 +164,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
+        metrics_port,
         client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
         state,
         data_dir,

@@ -99,9 +99,10 @@ async fn the_web_pages_sign_in_list_and_show_a_report() {
 
 #[tokio::test]
 async fn the_metrics_bind_serves_metrics_without_a_token() {
-    // A free port for the metrics listener.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let app = spawn_app_with(AppOptions { metrics_bind: Some(format!("127.0.0.1:{port}")), ..Default::default() }).await;
+    // Port 0: a port picked beforehand and let go could be taken by a parallel test first.
+    let app = spawn_app_with(AppOptions { metrics_bind: Some("127.0.0.1:0".into()), ..Default::default() }).await;
+    let port = app.metrics_port.expect("a metrics listener");
+    assert_ne!(port, app.port);
     let mut text = String::new();
     for _ in 0..50 {
         if let Ok(response) = app.client.get(format!("http://127.0.0.1:{port}/metrics")).send().await {
