@@ -633,5 +633,3 @@ fn corpus_quality() {
     assert_eq!(false_copy_dossiers, 0, "no genuine pair flagged as a copy");
     assert_eq!(planted_found, manifest.pasted_seal_dossiers.len(), "every pasted seal is found");
 }
-
-
