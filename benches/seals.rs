@@ -9,7 +9,7 @@
 //! `OMP_THREAD_LIMIT=1 cargo bench --bench seals`
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use dossier_verify::seals::{self, copies, letters};
+use dossier_verify::seals::{self, copies, letters, read, whose};
 
 fn page(name: &str) -> image::RgbImage {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seals").join(name);
@@ -51,23 +51,22 @@ fn bench(c: &mut Criterion) {
     group.bench_function("margins_18_candidates_warm", |b| b.iter(|| letters::margins(&mut letters::Letters::new(&strip), alphabet, expected, &candidates)));
     // A bureau's seal the shapes recognise is then checked for its own letters against the
     // background letters (`whose::identify`); the same strip, as the product does it.
-    let background: Vec<char> = config.settings.seals.background_letters.chars().collect();
-    let place = dossier_verify::domain::names::place_prefix_len(expected);
+    let rules = read::Rules::of(&config.settings.seals);
     let margins_and_own_letters = |alphabet: &letters::Alphabet| {
         let mut strip = letters::Letters::new(&strip);
         let margins = letters::margins(&mut strip, alphabet, expected, &candidates);
-        (margins, strip.shows_own_letters(expected, place, &background, alphabet, config.settings.seals.own_letters_share))
+        (margins, whose::shows_own_letters(&mut strip, alphabet, expected, &rules))
     };
     group.bench_function("margins_and_own_letters_cold", |b| {
         b.iter_batched(|| letters::Alphabet::load(faces).expect("the letter faces load"), |alphabet| margins_and_own_letters(&alphabet), criterion::BatchSize::PerIteration)
     });
     group.bench_function("margins_and_own_letters_warm", |b| b.iter(|| margins_and_own_letters(alphabet)));
-    // The check failing, as for another body's seal: every place is tried.
+    // The check failing, as for another body's seal: it stops only once too few places
+    // are left to win.
     let outsider = "沈阳市社会保险事业服务中心";
-    assert!(!letters::Letters::new(&strip).shows_own_letters(outsider, place, &background, alphabet, config.settings.seals.own_letters_share), "the bureau's seal does not show the outsider's letters");
-    group.bench_function("own_letters_failing_warm", |b| {
-        b.iter(|| letters::Letters::new(&strip).shows_own_letters(outsider, place, &background, alphabet, config.settings.seals.own_letters_share))
-    });
+    let own_letters_of_outsider = || whose::shows_own_letters(&mut letters::Letters::new(&strip), alphabet, outsider, &rules);
+    assert!(!own_letters_of_outsider(), "the bureau's seal does not show the outsider's letters");
+    group.bench_function("own_letters_failing_warm", |b| b.iter(own_letters_of_outsider));
     group.finish();
 }
 

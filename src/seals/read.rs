@@ -249,7 +249,7 @@ impl Rules {
 /// ones happen by chance in garbage (本…和 in a worn unit seal is no 本溪 bureau). The
 /// shapes alone name another body only by a clear margin.
 pub fn identify(readings: &[String], expected: &str, candidates: &[&str], rules: &Rules, shapes: Option<&[(&str, f64)]>) -> Identified {
-    let others: Vec<&str> = candidates.iter().copied().filter(|c| cjk_only(c) != cjk_only(expected) && !c.is_empty()).collect();
+    let others = others_than(expected, candidates);
     let shape_margin = |other: &str| shapes.and_then(|m| m.iter().find(|(o, _)| cjk_only(o) == cjk_only(other)).map(|(_, v)| *v));
     let letters = readings.iter().map(|r| cjk_only(r).chars().count()).max().unwrap_or(0);
     let read_accused = if letters >= rules.min_letters {
@@ -270,9 +270,7 @@ pub fn identify(readings: &[String], expected: &str, candidates: &[&str], rules:
     if readings.iter().any(|r| issuer_score(r, expected) >= rules.name_score) {
         return Identified::Expected;
     }
-    let shaped: Vec<f64> = others.iter().filter_map(|o| shape_margin(o)).collect();
-    let shapes_complete = !others.is_empty() && shaped.len() == others.len();
-    if shapes_complete && shaped.iter().all(|m| *m > rules.shape_margin) {
+    if shapes.is_some_and(|m| shapes_recognise(expected, candidates, rules, m)) {
         return Identified::Expected;
     }
     if !others.is_empty() && others.iter().all(|o| distinct_hits(readings, expected, o) > distinct_hits(readings, o, expected)) {
@@ -283,6 +281,20 @@ pub fn identify(readings: &[String], expected: &str, candidates: &[&str], rules:
         Some((other, _)) => Identified::Other(other.to_string(), Basis::Shape),
         None => Identified::Unsure,
     }
+}
+
+/// The candidates other than `expected`.
+fn others_than<'c>(expected: &str, candidates: &[&'c str]) -> Vec<&'c str> {
+    candidates.iter().copied().filter(|c| cjk_only(c) != cjk_only(expected) && !c.is_empty()).collect()
+}
+
+/// Whether the letters' shapes recognise `expected`: it looks more like the strip than
+/// every other candidate does, by more than `shape_margin` (`margins` from
+/// [`super::letters::margins`]).
+pub fn shapes_recognise(expected: &str, candidates: &[&str], rules: &Rules, margins: &[(&str, f64)]) -> bool {
+    let others = others_than(expected, candidates);
+    !others.is_empty()
+        && others.iter().all(|o| margins.iter().find(|(m, _)| cjk_only(m) == cjk_only(o)).is_some_and(|(_, margin)| *margin > rules.shape_margin))
 }
 
 #[cfg(test)]

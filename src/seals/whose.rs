@@ -182,7 +182,7 @@ pub fn identify(seal: &mut Seal, wanted: &[&str], candidates: &[&str], stampers:
         .map(|w| {
             let (alphabet, strip) = letters.as_mut()?;
             let margins = letters::margins(strip, alphabet, w, candidates);
-            let favoured = !margins.is_empty() && margins.iter().all(|(_, m)| *m > rules.shape_margin);
+            let favoured = read::shapes_recognise(w, candidates, rules, &margins);
             // Not on units' documents: units' names are made of the background letters
             // (the seed-11 set's genuine unit seals lost 12 identifications to the test).
             (!favoured || *stampers != Stampers::Known || shows_own_letters(strip, alphabet, w, rules)).then_some(margins)
@@ -212,7 +212,7 @@ pub fn identify(seal: &mut Seal, wanted: &[&str], candidates: &[&str], stampers:
 /// name is made of. The shapes pick the closest of the names they know: without this, a
 /// body outside them passes for the closest (measured on the seed-11 set: 17 of 39 unit
 /// seals judged on their bureau's report, the unit unlisted, were taken for the bureau's).
-fn shows_own_letters(strip: &mut letters::Letters, alphabet: &Alphabet, name: &str, rules: &read::Rules) -> bool {
+pub fn shows_own_letters(strip: &mut letters::Letters, alphabet: &Alphabet, name: &str, rules: &read::Rules) -> bool {
     strip.shows_own_letters(name, place_prefix_len(name), &rules.background, alphabet, rules.own_letters_share)
 }
 
