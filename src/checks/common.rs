@@ -2,8 +2,6 @@
 //! names despite OCR noise, and a cap on row-level findings so a roster of 2,500 bad
 //! rows gives a readable report (the first N rows, then one finding that sums up the rest).
 
-pub use crate::domain::names::{longest_common_run, normalize};
-
 use crate::extract::{Figure, PersonRecord, PersonTable};
 use crate::report::{Code, Finding, Location};
 
@@ -77,7 +75,6 @@ pub fn beyond(a: f64, b: f64, tolerance: f64) -> bool {
 pub fn round9(x: f64) -> f64 {
     (x * 1e9).round() / 1e9
 }
-
 
 /// 1 − Levenshtein distance / longer length, over characters; 1.0 for two empty strings.
 pub fn similarity(a: &str, b: &str) -> f64 {
@@ -160,7 +157,6 @@ pub fn one_digit_apart(a: f64, b: f64, is_rate: bool) -> bool {
     let (a, b) = (digits(a), digits(b));
     a.len() == b.len() && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() == 1
 }
-
 
 /// Collects row-level findings of one check, keeping the first `cap` of each table and
 /// summing up the rest of that table in one finding on the table.

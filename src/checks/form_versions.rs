@@ -23,12 +23,13 @@
 //! with `tolerances.compare_scanned_checkboxes` (off: tick marks are misread on clean
 //! scans), and never when the scan shows none ticked in a row.
 
+use crate::domain::names::normalize;
 use crate::extract::{Figure, FormData, FormYear};
 use crate::report::{Code, Finding, Location};
 
 use crate::extract::ocr::UNSURE_WORD;
 
-use super::common::{best_substring_similarity_read, in_file, normalize, ocr_similarity, one_digit_apart, percent, round9};
+use super::common::{best_substring_similarity_read, in_file, ocr_similarity, one_digit_apart, percent, round9};
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {

@@ -16,10 +16,10 @@
 
 use crate::config::Config;
 use crate::domain::id_number::divisions_under;
+use crate::domain::names::normalize;
 use crate::extract::FormData;
 use crate::report::{Code, Finding};
 
-use super::common::normalize;
 use super::CheckContext;
 
 pub fn run(ctx: &CheckContext) -> Vec<Finding> {
