@@ -152,6 +152,7 @@ fn measure() -> Measures {
     };
     let config = dossier_verify::config::Config::builtin().expect("built-in config");
     let settings = &config.settings.seals;
+    let rules = read::Rules::of(settings);
     let mut units: Vec<&str> = truth.files.values().flat_map(|f| f.seals.iter().map(|s| s.issuer.as_str())).filter(|i| !config.rules.cities.iter().any(|c| c.issuer == *i)).collect();
     units.sort();
     units.dedup();
@@ -178,7 +179,6 @@ fn measure() -> Measures {
                     let margins = shape_margins(s, &t.issuer, &candidates, settings);
                     let worst = margins.iter().min_by(|a, b| a.1.total_cmp(&b.1));
                     eprintln!("{name}: shapes for {} against {:?}", t.issuer, worst);
-                    let rules = read::Rules::of(settings);
                     m.by_reading += usize::from(read::identify(&read_ring(s).readings, &t.issuer, &candidates, &rules, None) == read::Identified::Expected);
                     m.by_shapes += usize::from(read::identify(&[], &t.issuer, &candidates, &rules, Some(&margins)) == read::Identified::Expected);
                     let j = judged(s, &t.issuer, &candidates, &[], &config);
@@ -484,6 +484,7 @@ fn corpus_quality() {
     let seals_of = |i: usize| &detected.iter().find(|(k, _)| *k == i).expect("detected").1;
     let config = dossier_verify::config::Config::builtin().expect("built-in config");
     let settings = &config.settings.seals;
+    let rules = read::Rules::of(settings);
 
     // Files: (dossier, path) → indices of its images.
     let mut files: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
@@ -515,7 +516,6 @@ fn corpus_quality() {
                 if !candidates.contains(&issuer.as_str()) {
                     candidates.push(issuer);
                 }
-                let rules = read::Rules::of(settings);
                 let margins: Vec<Vec<(&str, f64)>> = on_stamp_page.iter().map(|s| shape_margins(s, issuer, &candidates, settings)).collect();
                 by_reading += usize::from(on_stamp_page.iter().any(|s| read::identify(&read_ring(s).readings, issuer, &candidates, &rules, None) == read::Identified::Expected));
                 by_shapes += usize::from(margins.iter().any(|m| read::identify(&[], issuer, &candidates, &rules, Some(m)) == read::Identified::Expected));

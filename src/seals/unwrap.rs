@@ -60,8 +60,8 @@ pub fn shape_strip(image: &RgbImage, seal: &Found) -> GrayImage {
 }
 
 fn strip_around(image: &RgbImage, seal: &Found, direction: Direction, contrast: (f64, f64), centre: f64) -> GrayImage {
-    let r = seal.rx.min(seal.ry).max(1.0);
     let (rx, ry) = (seal.rx.max(1.0), seal.ry.max(1.0));
+    let r = rx.min(ry);
     let is_oval = rx.max(ry) / r >= OVAL_RATIO;
     let scale = LETTER_PX / (LETTER_SHARE * r);
     let mid = (INNER + OUTER) / 2.0 * (seal.rx + seal.ry) / 2.0;
