@@ -5,6 +5,8 @@
 //! (letters already drawn in the same boxes), alone and with the check of a recognised
 //! bureau seal's own letters against the background letters. The page is a fixture
 //! scan resized to 200 dpi A4 (1654 × 2339), the OCR render resolution of config/default.toml.
+//! Last, the 16 fixture seals judged in sequence with letters drawn afresh: what a stream
+//! of dossiers pays per seal, cold boxes and OCRed rings included.
 //!
 //! `OMP_THREAD_LIMIT=1 cargo bench --bench seals`
 
@@ -68,6 +70,53 @@ fn bench(c: &mut Criterion) {
     assert!(!own_letters_of_outsider(), "the bureau's seal does not show the outsider's letters");
     group.bench_function("own_letters_failing_warm", |b| b.iter(own_letters_of_outsider));
     group.finish();
+
+    // The 16 fixture seals judged one after another as the product judges them, the letters
+    // drawn afresh for the first: what a process checking a stream of dossiers pays per
+    // seal, with the letter boxes reused only where seals really share them, and the rings
+    // OCRed where the shapes leave them open. Per seal: the time over 16.
+    let fixture_seals = fixture_seals();
+    let mut group = c.benchmark_group("identify");
+    group.sample_size(10);
+    group.bench_function("sixteen_fixture_seals_in_sequence_letters_drawn_afresh", |b| {
+        b.iter_batched(
+            || (letters::Alphabet::load(faces).expect("the letter faces load"), fixture_seals.clone()),
+            |(alphabet, seals)| {
+                for (mut seal, issuer) in seals {
+                    let mut candidates: Vec<&str> = config.rules.cities.iter().map(|c| c.issuer.as_str()).collect();
+                    if !candidates.contains(&issuer.as_str()) {
+                        candidates.push(&issuer);
+                    }
+                    // A unit's seal on its own materials, which name it.
+                    let stampers = if config.rules.cities.iter().any(|c| c.issuer == issuer) { whose::Stampers::Known } else { whose::Stampers::Open { named: vec![issuer.clone()] } };
+                    whose::identify(&mut seal, &[issuer.as_str()], &candidates, &stampers, &rules, Some(&alphabet));
+                }
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+/// Every seal of fixtures/seals with the body that stamped it (`truth.json`): for each seal
+/// of the truth, the detected seal nearest its box.
+fn fixture_seals() -> Vec<(seals::Seal, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seals");
+    let truth: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).expect("truth.json")).expect("truth.json parses");
+    let mut out = Vec::new();
+    for (name, file) in truth["files"].as_object().expect("truth.json lists files") {
+        let Some(truths) = file["seals"].as_array().filter(|s| !s.is_empty()) else { continue };
+        let image = image::open(dir.join(name)).expect("fixture").to_rgb8();
+        let found = seals::detect(1, &image);
+        for t in truths {
+            let b: Vec<f64> = t["bbox"].as_array().expect("a box").iter().filter_map(serde_json::Value::as_f64).collect();
+            let off = |s: &seals::Seal| (f64::from(s.bbox[0]) - b[0]).abs() + (f64::from(s.bbox[1]) - b[1]).abs();
+            let seal = found.iter().min_by(|x, y| off(x).total_cmp(&off(y))).expect("every fixture seal is detected");
+            out.push((seal.clone(), t["issuer"].as_str().expect("an issuer").to_string()));
+        }
+    }
+    assert_eq!(out.len(), 16, "the 16 seals of fixtures/seals");
+    out
 }
 
 criterion_group!(benches, bench);

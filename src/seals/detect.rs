@@ -205,24 +205,21 @@ fn reduce(image: &RgbImage, factor: u32) -> Reduced {
     let f = factor as usize;
     let mut data = vec![0f32; sw * sh];
     let norm = 1.0 / (f * f) as f32;
+    // Each block row sums its pixels' redness column by column first, then block by
+    // block: two plain loops the compiler vectorises (a block's pixels one by one did not,
+    // and this pass reads every pixel of every page).
+    let mut columns = vec![0u32; sw * f];
     for by in 0..sh {
-        let out = &mut data[by * sw..(by + 1) * sw];
+        columns.iter_mut().for_each(|c| *c = 0);
         for dy in 0..f {
-            let row = &raw[(by * f + dy) * stride..(by * f + dy) * stride + sw * f * 3];
-            for (bx, acc) in out.iter_mut().enumerate() {
-                let px = &row[bx * f * 3..(bx + 1) * f * 3];
-                let mut sum = 0i32;
-                for p in px.chunks_exact(3) {
-                    let v = p[0] as i32 - p[1].max(p[2]) as i32;
-                    if v > 0 {
-                        sum += v;
-                    }
-                }
-                *acc += sum as f32;
+            let start = (by * f + dy) * stride;
+            let row = &raw[start..start + sw * f * 3];
+            for (column, p) in columns.iter_mut().zip(row.chunks_exact(3)) {
+                *column += u32::from(p[0].saturating_sub(p[1].max(p[2])));
             }
         }
-        for v in out.iter_mut() {
-            *v *= norm;
+        for (acc, block) in data[by * sw..(by + 1) * sw].iter_mut().zip(columns.chunks_exact(f)) {
+            *acc = block.iter().sum::<u32>() as f32 * norm;
         }
     }
     Reduced { w: sw, h: sh, data }
@@ -511,10 +508,48 @@ fn outer_points(ink: &Ink, e: &Ellipse, limit: f64) -> Vec<(f64, f64)> {
     best.iter().flatten().map(|&(_, x, y)| (x, y)).collect()
 }
 
+/// Tangents of the sector boundaries within the first octant (5°, 10°, … 45°).
+const BOUNDARY_TANGENTS: [f64; SECTORS / 8] = [
+    0.087_488_663_525_924_01,
+    0.176_326_980_708_464_97,
+    0.267_949_192_431_122_7,
+    0.363_970_234_266_202_4,
+    0.466_307_658_154_998_6,
+    0.577_350_269_189_625_8,
+    0.700_207_538_209_709_9,
+    0.839_099_631_177_280_1,
+    1.0,
+];
+
+/// The sector of direction (dx, dy): sector k spans [5k°, 5k° + 5°) of the angle of
+/// (−dx, −dy), i.e. of atan2(dy, dx) + π. Found by comparing tangents within the
+/// direction's quadrant instead of by atan2, which took a seventh of detection's time:
+/// every ink pixel of a candidate is placed in a sector six times.
 #[inline]
 fn sector(dx: f64, dy: f64) -> usize {
-    let a = dy.atan2(dx) + std::f64::consts::PI;
-    ((a / std::f64::consts::TAU * SECTORS as f64) as usize).min(SECTORS - 1)
+    let (x, y) = (-dx, -dy);
+    // Turned into the first quadrant, [0°, 90°).
+    let (quadrant, x, y) = if x > 0.0 && y >= 0.0 {
+        (0, x, y)
+    } else if x <= 0.0 && y > 0.0 {
+        (1, y, -x)
+    } else if x < 0.0 && y <= 0.0 {
+        (2, -x, -y)
+    } else {
+        (3, -y, x)
+    };
+    let per_quadrant = SECTORS / 4;
+    let within = if y < x {
+        let t = y / x;
+        BOUNDARY_TANGENTS[..per_quadrant / 2 - 1].iter().filter(|&&b| t >= b).count()
+    } else if y > 0.0 {
+        // 90° less the angle lies in (0°, 45°]: counted from the quadrant's far end.
+        let t = x / y;
+        per_quadrant - 1 - BOUNDARY_TANGENTS.iter().filter(|&&b| t > b).count()
+    } else {
+        0
+    };
+    (quadrant * per_quadrant + within).min(SECTORS - 1)
 }
 
 /// Fits the ring of a candidate region and weighs the evidence; `None` when it is not a seal.
@@ -655,6 +690,19 @@ fn suppress_overlaps(mut found: Vec<Found>) -> Vec<Found> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tangent comparison places every direction in the sector atan2 puts it in.
+    #[test]
+    fn sectors_are_those_of_the_angle() {
+        for k in 0..3600 {
+            let theta = (k as f64 + 0.37) / 3600.0 * std::f64::consts::TAU;
+            for r in [0.5, 1.0, 87.0] {
+                let (dx, dy) = (r * theta.cos(), r * theta.sin());
+                let by_angle = (((dy.atan2(dx) + std::f64::consts::PI) / std::f64::consts::TAU * SECTORS as f64) as usize).min(SECTORS - 1);
+                assert_eq!(sector(dx, dy), by_angle, "direction ({dx}, {dy})");
+            }
+        }
+    }
 
     #[test]
     fn ellipse_fit_recovers_a_known_oval() {

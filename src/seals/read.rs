@@ -41,13 +41,26 @@ pub struct Line {
     pub confidence: f64,
 }
 
-/// Reads one line of Chinese from a strip (ink dark on white).
+/// A strip's pixel this dark or darker is ink, for finding where the line begins and ends.
+const INK_LEVEL: u8 = 128;
+
+/// Reads one line of Chinese from a strip (ink dark on white). Blank columns beyond a
+/// strip's height of white at either end of the ink are left out: Tesseract's time grows
+/// with the line's length, and a ring's strip spans 300° around a name that fills less.
+/// Cut flush with the ink, the strip read worse (the corpus' readings named 41 seals,
+/// not 43, and missed defect-13's wrong seal); with that margin the readings of all three
+/// seal sets are unchanged.
 pub fn ocr_line(strip: &GrayImage) -> Result<Line, OcrError> {
     let (w, h) = strip.dimensions();
-    let (pw, ph) = (w + 2 * PAD, h + 2 * PAD);
+    let inked = |x: &u32| (0..h).any(|y| strip.get_pixel(*x, y).0[0] <= INK_LEVEL);
+    let first = (0..w).find(inked).unwrap_or(0).saturating_sub(h);
+    let end = (first..w).rev().find(inked).map_or(w, |x| (x + 1 + h).min(w));
+    let (pw, ph) = (end - first + 2 * PAD, h + 2 * PAD);
     let mut frame = vec![255u8; (pw * ph) as usize];
-    for (x, y, p) in strip.enumerate_pixels() {
-        frame[((y + PAD) * pw + x + PAD) as usize] = p.0[0];
+    for y in 0..h {
+        for x in first..end {
+            frame[((y + PAD) * pw + x - first + PAD) as usize] = strip.get_pixel(x, y).0[0];
+        }
     }
     let frame = GrayImage::from_raw(pw, ph, frame).ok_or_else(|| OcrError::Image("strip size".into()))?;
     ENGINE.with(|slot| {
