@@ -139,7 +139,7 @@ impl Place {
     /// lies within a few rows of the middle (its top row was 0-7 of 66 on the fixtures),
     /// where the narrowing of a box's outer row differs by under 2% of its width; drawn
     /// at its true top, each letter was drawn twice as often (1117 boxes for the 16
-    /// fixture seals against 566).
+    /// fixture seals against 570).
     fn centred(w: u32, h: u32, strip_height: u32) -> Place {
         Place { w, h, top: strip_height.saturating_sub(h) / 2, strip_height }
     }
