@@ -124,24 +124,23 @@ pub enum FaceError {
 /// One letter drawn in one box, per face that has the letter.
 type DrawnBox = Arc<Vec<Drawn>>;
 
-/// Where a letter's box lies on a strip: its size, and its top row and the strip's height,
-/// which tell the radius each row of the box lies at.
+/// A letter's box on a strip: its size and the strip's height. The box is drawn in the
+/// strip's middle rows, which tell the radius each of its rows lies at: the letters' band
+/// lies within a few rows of the middle (its top row was 0-7 of 66 on the fixtures), where
+/// the narrowing of a box's outer row differs by under 2% of its width. Drawn at the
+/// band's true top, each letter was drawn twice as often (1117 boxes for the 16 fixture
+/// seals against 570).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Place {
     w: u32,
     h: u32,
-    top: u32,
     strip_height: u32,
 }
 
 impl Place {
-    /// A box `w`×`h` in the middle rows of a strip `strip_height` high. The letters' band
-    /// lies within a few rows of the middle (its top row was 0-7 of 66 on the fixtures),
-    /// where the narrowing of a box's outer row differs by under 2% of its width; drawn
-    /// at its true top, each letter was drawn twice as often (1117 boxes for the 16
-    /// fixture seals against 570).
-    fn centred(w: u32, h: u32, strip_height: u32) -> Place {
-        Place { w, h, top: strip_height.saturating_sub(h) / 2, strip_height }
+    /// The box's top row: the middle rows of the strip.
+    fn top(&self) -> u32 {
+        self.strip_height.saturating_sub(self.h) / 2
     }
 }
 
@@ -201,7 +200,7 @@ impl Alphabet {
 /// toward the ring as unwrapping narrows the seal's letters: an upright letter u wide at
 /// radius ρ spans u/ρ of angle, so its outer rows come out narrower than its inner ones.
 fn draw(font: &FontVec, letter: char, place: Place) -> Option<Drawn> {
-    let Place { w, h, top, strip_height } = place;
+    let (Place { w, h, strip_height }, top) = (place, place.top());
     let id = font.glyph_id(letter);
     if id.0 == 0 || w == 0 || h == 0 {
         return None;
@@ -515,7 +514,7 @@ impl Letters {
         }
         let (top, bottom) = self.band;
         let h = bottom.saturating_sub(top);
-        let drawn = alphabet.drawn(letter, Place::centred(width, h, self.ink.height()));
+        let drawn = alphabet.drawn(letter, Place { w: width, h, strip_height: self.ink.height() });
         let best = self.window(left, top, width, h).map_or(0.0, |window| drawn.iter().map(|face| self.likeness(&window, face)).fold(0.0, f32::max));
         self.likeness.insert((letter, width, left), best);
         best
