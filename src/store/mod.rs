@@ -262,8 +262,8 @@ impl Store {
 
     async fn migrate(&self) -> Result<(), StoreError> {
         match &self.db {
-            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            Db::Sqlite(pool) => migrator(&SQLITE_MIGRATIONS).run(pool).await?,
+            Db::Postgres(pool) => migrator(&POSTGRES_MIGRATIONS).run(pool).await?,
         }
         Ok(())
     }
@@ -636,5 +636,61 @@ impl Store {
             stats.pages_ocr = row.try_get("n")?;
             Ok(stats)
         })
+    }
+}
+/// The schema's migrations per backend (`migrations/`), embedded in the binary: file name
+/// and text. Listed here rather than embedded by `sqlx::migrate!`, whose proc-macro
+/// builds both database drivers, SQLite's C library included, a second time for the
+/// build host (2-3 of a clean test build's minutes). A test checks the lists against
+/// the directories.
+const SQLITE_MIGRATIONS: [(&str, &str); 2] = [
+    ("0001_init.sql", include_str!("../../migrations/sqlite/0001_init.sql")),
+    ("0002_seal_images.sql", include_str!("../../migrations/sqlite/0002_seal_images.sql")),
+];
+const POSTGRES_MIGRATIONS: [(&str, &str); 2] = [
+    ("0001_init.sql", include_str!("../../migrations/postgres/0001_init.sql")),
+    ("0002_seal_images.sql", include_str!("../../migrations/postgres/0002_seal_images.sql")),
+];
+
+/// The migrator `sqlx::migrate!` would build from these files: version and description
+/// from the name (`0002_seal_images.sql`: 2, "seal images"), the checksum of the text, so
+/// databases it migrated are recognised as up to date.
+fn migrator(files: &[(&str, &'static str)]) -> sqlx::migrate::Migrator {
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    let migrations = files
+        .iter()
+        .filter_map(|(name, sql)| {
+            let (version, rest) = name.split_once('_')?;
+            let description = rest.strip_suffix(".sql")?.replace('_', " ");
+            let no_tx = sql.starts_with("-- no-transaction");
+            Some(Migration::new(version.parse().ok()?, description.into(), MigrationType::Simple, sqlx::SqlStr::from_static(sql), no_tx))
+        })
+        .collect();
+    Migrator::with_migrations(migrations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of `migrations/<backend>` is listed, with its text, and becomes a migration.
+    #[test]
+    fn the_embedded_migrations_are_the_directories_files() {
+        for (backend, embedded) in [("sqlite", &SQLITE_MIGRATIONS), ("postgres", &POSTGRES_MIGRATIONS)] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
+            let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+                .expect("the migrations directory")
+                .map(|entry| {
+                    let path = entry.expect("a directory entry").path();
+                    (path.file_name().expect("a file name").to_string_lossy().into_owned(), std::fs::read_to_string(&path).expect("a migration's text"))
+                })
+                .collect();
+            files.sort();
+            let listed: Vec<(String, String)> = embedded.iter().map(|(name, sql)| (name.to_string(), sql.to_string())).collect();
+            assert_eq!(listed, files, "{backend}");
+            let migrator = migrator(embedded);
+            let versions: Vec<(i64, &str)> = migrator.iter().map(|m| (m.version, m.description.as_ref())).collect();
+            assert_eq!(versions, vec![(1, "init"), (2, "seal images")], "{backend}");
+        }
     }
 }
