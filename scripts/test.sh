@@ -9,24 +9,14 @@ scripts/ensure-postgres.sh
 
 # The corpus generator runs in its own virtual environment (Debian's Python refuses
 # system-wide pip installs); its pinned packages decide the bytes of the corpus.
-# It uses one core for a minute and a half, so it runs while cargo builds the tests.
 venv=target/fixtures-venv
 [ -x "$venv/bin/python3" ] || python3 -m venv "$venv"
-log=$(mktemp)
-check_log=$(mktemp)
-check=
-trap '[ -z "$check" ] || kill "$check" 2>/dev/null; rm -f "$log" "$check_log"' EXIT
-PATH="$PWD/$venv/bin:$PATH" bash tools/gen_fixtures/check.sh >"$check_log" 2>&1 &
-check=$!
-cargo test --all-targets --no-run
-check_status=0
-wait "$check" || check_status=$?
-check=
-cat "$check_log"
-[ "$check_status" -eq 0 ] || exit "$check_status"
+PATH="$PWD/$venv/bin:$PATH" bash tools/gen_fixtures/check.sh
 
 # libtesseract reads OMP_THREAD_LIMIT when it loads: without it OCR is 3-4x slower.
 export OMP_THREAD_LIMIT=1
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 set +e
 cargo test --all-targets --no-fail-fast 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -96,29 +96,29 @@ fn verify_one(stem: &str, truth: &Value, config: &Config) -> dossier_verify::Ver
     dossier_verify::verify(&bytes, &meta, config, &Default::default())
 }
 
-/// Verifies every dossier, two at a time (the machine has two cores).
+/// Verifies every dossier, two at a time (the machine has two cores), each worker taking
+/// the next dossier when it is done (split in two halves, one worker finished 40 s early).
 fn verify_all(truths: &[(String, Value)], config: &Config) -> Vec<dossier_verify::Verified> {
     let workers = 2;
-    let mut slots: Vec<Option<dossier_verify::Verified>> = vec![None; truths.len()];
-    std::thread::scope(|scope| {
-        let chunks: Vec<_> = slots
-            .chunks_mut(truths.len().div_ceil(workers))
-            .enumerate()
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut verified: Vec<(usize, dossier_verify::Verified)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((stem, truth)) = truths.get(i) else { break done };
+                        done.push((i, verify_one(stem, truth, config)));
+                    }
+                })
+            })
             .collect();
-        for (k, chunk) in chunks {
-            let start = k * truths.len().div_ceil(workers);
-            scope.spawn(move || {
-                for (i, slot) in chunk.iter_mut().enumerate() {
-                    let (stem, truth) = &truths[start + i];
-                    *slot = Some(verify_one(stem, truth, config));
-                }
-            });
-        }
+        handles.into_iter().flat_map(|h| h.join().expect("a worker verifying dossiers panicked")).collect()
     });
-    slots
-        .into_iter()
-        .map(|s| s.expect("every dossier verified"))
-        .collect()
+    verified.sort_by_key(|(i, _)| *i);
+    assert_eq!(verified.len(), truths.len(), "every dossier verified");
+    verified.into_iter().map(|(_, v)| v).collect()
 }
 
 fn text(v: &Value) -> Option<String> {
