@@ -1,7 +1,7 @@
 # dossier-verify service image: Debian bookworm, multi-stage.
 FROM rust:1-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        libtesseract-dev libleptonica-dev libclang-dev clang pkg-config \
+        libtesseract-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -10,6 +10,7 @@ RUN cargo build --release --locked --bin dossier-verify
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
         tesseract-ocr tesseract-ocr-chi-sim poppler-utils ca-certificates \
+        fonts-noto-cjk fonts-arphic-uming fonts-wqy-zenhei \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/target/release/dossier-verify /usr/local/bin/dossier-verify
 COPY config /etc/dossier-verify

@@ -1,4 +1,4 @@
-//! A small safe handle on Debian's libtesseract (C API through `tesseract-sys`).
+//! A small safe handle on Debian's libtesseract (its C API, declared in [`sys`]).
 //!
 //! The `tesseract` crate hides the C handle, and with it the progress monitor: its
 //! `recognize` cannot be given a deadline, so one hostile page could hold a worker for
@@ -12,7 +12,53 @@ use std::ptr::NonNull;
 use std::time::{Duration, Instant};
 
 use image::GrayImage;
-use tesseract_sys as sys;
+
+/// The part of Tesseract's C API (`tesseract/capi.h`, Tesseract 5) this module calls,
+/// declared by hand. The `tesseract-sys` crate generated the whole API with bindgen on
+/// every clean build (bindgen, libclang's bindings and leptonica-sys compiled, both
+/// libraries' headers parsed: a minute of a CI run that has twenty); these fifteen
+/// declarations are checked against the installed headers by `the_declared_api_is_the_headers`.
+#[allow(non_camel_case_types)]
+mod sys {
+    use std::os::raw::{c_char, c_int, c_uchar};
+
+    /// `TessBaseAPI`, opaque.
+    #[repr(C)]
+    pub struct TessBaseAPI {
+        _opaque: [u8; 0],
+    }
+
+    /// `ETEXT_DESC` (the progress monitor), opaque.
+    #[repr(C)]
+    pub struct ETEXT_DESC {
+        _opaque: [u8; 0],
+    }
+
+    /// `TessPageSegMode`, a C enum: an `int`.
+    pub type TessPageSegMode = c_int;
+    pub const PSM_AUTO: TessPageSegMode = 3;
+    pub const PSM_SINGLE_LINE: TessPageSegMode = 7;
+    pub const PSM_COUNT: TessPageSegMode = 14;
+
+    #[link(name = "tesseract")]
+    extern "C" {
+        pub fn TessBaseAPICreate() -> *mut TessBaseAPI;
+        pub fn TessBaseAPIDelete(handle: *mut TessBaseAPI);
+        pub fn TessBaseAPIInit3(handle: *mut TessBaseAPI, datapath: *const c_char, language: *const c_char) -> c_int;
+        pub fn TessBaseAPISetVariable(handle: *mut TessBaseAPI, name: *const c_char, value: *const c_char) -> c_int;
+        pub fn TessBaseAPISetPageSegMode(handle: *mut TessBaseAPI, mode: TessPageSegMode);
+        pub fn TessBaseAPISetImage(handle: *mut TessBaseAPI, imagedata: *const c_uchar, width: c_int, height: c_int, bytes_per_pixel: c_int, bytes_per_line: c_int);
+        pub fn TessBaseAPISetSourceResolution(handle: *mut TessBaseAPI, ppi: c_int);
+        pub fn TessBaseAPIRecognize(handle: *mut TessBaseAPI, monitor: *mut ETEXT_DESC) -> c_int;
+        pub fn TessBaseAPIGetUTF8Text(handle: *mut TessBaseAPI) -> *mut c_char;
+        pub fn TessBaseAPIGetTsvText(handle: *mut TessBaseAPI, page_number: c_int) -> *mut c_char;
+        pub fn TessBaseAPIMeanTextConf(handle: *mut TessBaseAPI) -> c_int;
+        pub fn TessDeleteText(text: *const c_char);
+        pub fn TessMonitorCreate() -> *mut ETEXT_DESC;
+        pub fn TessMonitorDelete(monitor: *mut ETEXT_DESC);
+        pub fn TessMonitorSetDeadlineMSecs(monitor: *mut ETEXT_DESC, deadline: c_int);
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -30,18 +76,17 @@ pub enum EngineError {
 
 /// How Tesseract segments the image (the values of Tesseract's `PageSegMode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SegMode(u32);
+pub struct SegMode(sys::TessPageSegMode);
 
 impl SegMode {
-    pub const AUTO: SegMode = SegMode(sys::TessPageSegMode_PSM_AUTO);
-    pub const SINGLE_LINE: SegMode = SegMode(sys::TessPageSegMode_PSM_SINGLE_LINE);
+    pub const AUTO: SegMode = SegMode(sys::PSM_AUTO);
+    pub const SINGLE_LINE: SegMode = SegMode(sys::PSM_SINGLE_LINE);
 
     /// A configured PSM number; out-of-range values fall back to automatic.
     pub fn from_number(psm: u32) -> SegMode {
-        if psm < sys::TessPageSegMode_PSM_COUNT {
-            SegMode(psm)
-        } else {
-            SegMode::AUTO
+        match sys::TessPageSegMode::try_from(psm) {
+            Ok(mode) if mode < sys::PSM_COUNT => SegMode(mode),
+            _ => SegMode::AUTO,
         }
     }
 }
@@ -159,6 +204,46 @@ fn take_text(ptr: *mut c_char) -> Result<String, EngineError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The C prototypes [`sys`] declares, as `tesseract/capi.h` writes them.
+    const PROTOTYPES: [&str; 15] = [
+        "TessBaseAPI *TessBaseAPICreate();",
+        "void TessBaseAPIDelete(TessBaseAPI *handle);",
+        "int TessBaseAPIInit3(TessBaseAPI *handle, const char *datapath, const char *language);",
+        "BOOL TessBaseAPISetVariable(TessBaseAPI *handle, const char *name, const char *value);",
+        "void TessBaseAPISetPageSegMode(TessBaseAPI *handle, TessPageSegMode mode);",
+        "void TessBaseAPISetImage(TessBaseAPI *handle, const unsigned char *imagedata, int width, int height, int bytes_per_pixel, int bytes_per_line);",
+        "void TessBaseAPISetSourceResolution(TessBaseAPI *handle, int ppi);",
+        "int TessBaseAPIRecognize(TessBaseAPI *handle, ETEXT_DESC *monitor);",
+        "char *TessBaseAPIGetUTF8Text(TessBaseAPI *handle);",
+        "char *TessBaseAPIGetTsvText(TessBaseAPI *handle, int page_number);",
+        "int TessBaseAPIMeanTextConf(TessBaseAPI *handle);",
+        "void TessDeleteText(const char *text);",
+        "ETEXT_DESC *TessMonitorCreate();",
+        "void TessMonitorDelete(ETEXT_DESC *monitor);",
+        "void TessMonitorSetDeadlineMSecs(ETEXT_DESC *monitor, int deadline);",
+    ];
+
+    /// The hand-written declarations stand for the installed library's: every prototype
+    /// is the header's (BOOL is `int`, the page segmentation mode a C enum), and the mode
+    /// numbers are those of `tesseract/publictypes.h`. Needs libtesseract-dev, which the
+    /// build needs anyway.
+    #[test]
+    fn the_declared_api_is_the_headers() {
+        let read = |name: &str| std::fs::read_to_string(format!("/usr/include/tesseract/{name}")).unwrap_or_else(|e| panic!("/usr/include/tesseract/{name} (install libtesseract-dev): {e}"));
+        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let capi = words(&read("capi.h"));
+        for prototype in PROTOTYPES {
+            assert!(capi.contains(&format!("TESS_API {prototype}")), "capi.h declares {prototype}");
+        }
+        assert!(capi.contains("# define BOOL int"), "BOOL is an int");
+        let types = words(&read("publictypes.h"));
+        for (name, value) in [("PSM_AUTO", sys::PSM_AUTO), ("PSM_SINGLE_LINE", sys::PSM_SINGLE_LINE)] {
+            assert!(types.contains(&format!("{name} = {value},")), "{name} = {value}");
+        }
+        assert!(types.contains("PSM_RAW_LINE = 13,") && types.contains("PSM_COUNT ///<"), "PSM_COUNT follows PSM_RAW_LINE = 13");
+        assert_eq!(sys::PSM_COUNT, 14);
+    }
 
     #[test]
     fn out_of_range_segmentation_modes_fall_back_to_automatic() {
