@@ -98,6 +98,8 @@ fn verify_one(stem: &str, truth: &Value, config: &Config) -> dossier_verify::Ver
 
 /// Verifies every dossier, two at a time (the machine has two cores), each worker taking
 /// the next dossier when it is done (split in two halves, one worker finished 40 s early).
+/// Not `batch::run`'s rayon pool: a pool of two with `par_iter` took 10% longer, timed
+/// side by side twice (release build: 212 s against 194 s, 204 s against 181 s).
 fn verify_all(truths: &[(String, Value)], config: &Config) -> Vec<dossier_verify::Verified> {
     let workers = 2;
     let next = std::sync::atomic::AtomicUsize::new(0);
