@@ -123,6 +123,11 @@ struct Measures {
     outsiders: usize,
     outsiders_taken: usize,
     outsiders_named: usize,
+    /// Unit seals judged as if on the materials of another unit the form lists (its folder
+    /// named for that unit), the stamping unit unlisted, and how many were taken for the
+    /// listed unit's seal.
+    swapped_units: usize,
+    swapped_units_taken: usize,
 }
 
 fn measure() -> Measures {
@@ -149,6 +154,8 @@ fn measure() -> Measures {
         outsiders: 0,
         outsiders_taken: 0,
         outsiders_named: 0,
+        swapped_units: 0,
+        swapped_units_taken: 0,
     };
     let config = dossier_verify::config::Config::builtin().expect("built-in config");
     let settings = &config.settings.seals;
@@ -211,6 +218,17 @@ fn measure() -> Measures {
                         if on_report.read_by == Some(ReadBy::LetterShapes) {
                             m.outsiders_named += 1;
                             eprintln!("{name}: OUTSIDER {} named {bureau} by its shapes", t.issuer);
+                        }
+                    }
+                    if !config.rules.cities.iter().any(|c| c.issuer == t.issuer) {
+                        for listed in units.iter().copied().filter(|u| *u != t.issuer) {
+                            let others: Vec<&str> = self::candidates(&config, listed, &units).into_iter().filter(|c| *c != t.issuer).collect();
+                            let on_materials = judged(s, listed, &others, &[listed.to_string()], &config);
+                            m.swapped_units += 1;
+                            if verdict(&on_materials) == read::Identified::Expected {
+                                m.swapped_units_taken += 1;
+                                eprintln!("{name}: SWAPPED {} taken for {listed}'s seal ({:?})", t.issuer, on_materials.read_by);
+                            }
                         }
                     }
                     pairs_pool.push((name.as_str(), t.stamp.as_str(), t.impression.as_str(), s));
@@ -316,7 +334,7 @@ fn measures() -> &'static Measures {
 fn print_quality_figures() {
     let m = measures();
     println!(
-        "seals {}: recall {:.1}% | seal-free pages {}: with a false seal {:.1}% (false seals in all {}) | issuer identified {:.1}% (by reading alone {}, by shapes alone {}; genuine seals accused {}; rings OCRed {}) | unlisted units' seals on their bureau's report {}: taken for the bureau's {}, named the bureau's by shape {} | planted copy pairs {}: found {} (min score {:.3}) | genuine pairs {}: flagged {} (max score {:.3}) | worst IoU {:.2}",
+        "seals {}: recall {:.1}% | seal-free pages {}: with a false seal {:.1}% (false seals in all {}) | issuer identified {:.1}% (by reading alone {}, by shapes alone {}; genuine seals accused {}; rings OCRed {}) | unlisted units' seals on their bureau's report {}: taken for the bureau's {}, named the bureau's by shape {} | unlisted units' seals on a listed unit's materials {}: taken for the listed unit's {} | planted copy pairs {}: found {} (min score {:.3}) | genuine pairs {}: flagged {} (max score {:.3}) | worst IoU {:.2}",
         m.seals,
         100.0 * m.found as f64 / m.seals.max(1) as f64,
         m.seal_free_pages,
@@ -330,6 +348,8 @@ fn print_quality_figures() {
         m.outsiders,
         m.outsiders_taken,
         m.outsiders_named,
+        m.swapped_units,
+        m.swapped_units_taken,
         m.planted_copy_pairs,
         m.copies_found,
         m.min_copy,

@@ -34,6 +34,13 @@ pub fn place_prefix_len(name: &str) -> usize {
     name.chars().take(7).enumerate().filter(|(_, c)| PLACE_ENDS.contains(c)).map(|(i, _)| i + 1).last().unwrap_or(0)
 }
 
+/// The letters of `name`'s leading place name with their positions, the words that end a
+/// place (市, 区…) left out: 沈阳 of 沈阳市人力资源和社会保障局, 本溪振兴 of
+/// 本溪市振兴区阳光职业培训学校.
+pub fn place_letters(name: &str) -> Vec<(usize, char)> {
+    name.chars().enumerate().take(place_prefix_len(name)).filter(|(_, c)| !PLACE_ENDS.contains(c)).collect()
+}
+
 /// Length in characters of the longest run of `needle` found somewhere in `haystack`.
 pub fn longest_common_run(needle: &str, haystack: &str) -> usize {
     let n: Vec<char> = needle.chars().collect();
@@ -97,6 +104,13 @@ mod tests {
     fn normalize_drops_spaces_and_punctuation() {
         assert_eq!(normalize(" 沈阳（巧嫂）\n家政 "), "沈阳巧嫂家政");
         assert_eq!(normalize("ｘ１"), "X1");
+    }
+
+    #[test]
+    fn a_places_letters_leave_out_the_words_ending_it() {
+        assert_eq!(place_letters("沈阳市人力资源和社会保障局"), vec![(0, '沈'), (1, '阳')]);
+        assert_eq!(place_letters("本溪市振兴区阳光职业培训学校"), vec![(0, '本'), (1, '溪'), (3, '振'), (4, '兴')]);
+        assert_eq!(place_letters("大连阳光家政服务职业培训学校"), Vec::new());
     }
 
     #[test]
