@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use image::GrayImage;
 
+use crate::domain::names::place_letters;
 use crate::extract::tesseract::{Engine, SegMode};
 
 /// Why a strip could not be read. Never the dossier's fault: the seal stays, unread.
@@ -285,7 +286,7 @@ pub fn identify(readings: &[String], expected: &str, candidates: &[&str], rules:
     // for every bureau, 职业技能培训 for many units): without its place, a reading
     // recognises nobody (the seed-11 set: 8 of 280 unlisted units' seals on a listed
     // unit's materials were taken for the listed unit's on such readings).
-    let place_read = readings.iter().any(|r| reads_place(r, expected));
+    let place_read = readings.iter().any(|r| reads_place(r, expected, candidates));
     if place_read && readings.iter().any(|r| issuer_score(r, expected) >= rules.name_score) {
         return Identified::Expected;
     }
@@ -305,11 +306,28 @@ pub fn identify(readings: &[String], expected: &str, candidates: &[&str], rules:
 /// Whether `read` shows a letter of `name`'s place in its place (沈阳 of 沈阳市…): the
 /// rest of a name (市人力资源和社会保障局, 职业技能培训学校) is what every bureau's, or
 /// many units', is made of. A name without a place passes.
-fn reads_place(read: &str, name: &str) -> bool {
-    let place = crate::domain::names::place_letters(&cjk_only(name));
+fn reads_place(read: &str, name: &str, candidates: &[&str]) -> bool {
+    let place = place_of(name, candidates);
     let name: Vec<char> = cjk_only(name).chars().collect();
     let read: Vec<char> = cjk_only(read).chars().collect();
     place.is_empty() || matched_letters(&read, &name).iter().any(|(i, _)| place.iter().any(|(p, _)| p == i))
+}
+
+/// The letters of `name`'s place: up to its 市, 区 or the like, or, for a name whose place
+/// has none (大连阳光家政服务职业培训学校), the longest place of a candidate it begins
+/// with (大连 of the 大连 bureau's name).
+fn place_of(name: &str, candidates: &[&str]) -> Vec<(usize, char)> {
+    let name = cjk_only(name);
+    let own = place_letters(&name);
+    if !own.is_empty() {
+        return own;
+    }
+    candidates
+        .iter()
+        .map(|c| place_letters(&cjk_only(c)))
+        .filter(|place| !place.is_empty() && place.iter().all(|&(i, letter)| name.chars().nth(i) == Some(letter)))
+        .max_by_key(Vec::len)
+        .unwrap_or_default()
 }
 
 /// The candidates other than `expected`.
@@ -445,6 +463,19 @@ mod tests {
         }
         assert_eq!(identify(&read, listed, &candidates, &rules(), None), Identified::Unsure);
         let own = vec!["锦州市职业技能培训中心".to_string()];
+        assert_eq!(identify(&own, listed, &candidates, &rules(), None), Identified::Expected);
+    }
+
+    /// A name whose place has no 市: its place is the bureau's it begins with.
+    #[test]
+    fn a_place_without_its_city_word_is_the_bureaus_it_begins_with() {
+        let listed = "大连阳光家政服务职业培训学校";
+        let candidates = [BUREAUS[0], BUREAUS[1], "抚顺市人力资源和社会保障局", listed];
+        assert_eq!(place_of(listed, &candidates), vec![(0, '大'), (1, '连')]);
+        let other_unit = vec!["抚顺市东方职业技能培训学校".to_string()];
+        assert!(distinct_hits(&other_unit, listed, BUREAUS[0]) > distinct_hits(&other_unit, BUREAUS[0], listed));
+        assert_eq!(identify(&other_unit, listed, &candidates, &rules(), None), Identified::Unsure);
+        let own = vec!["大连阳光家政服务职业培训学校".to_string()];
         assert_eq!(identify(&own, listed, &candidates, &rules(), None), Identified::Expected);
     }
 
