@@ -284,7 +284,7 @@ pub fn identify(readings: &[String], expected: &str, candidates: &[&str], rules:
     // against the expected bureau, whose 11 shared letters it carries.
     // The rest of a name is what other bodies' names are made of too (市人力资源和社会保障局
     // for every bureau, 职业技能培训 for many units): without its place, a reading
-    // recognises nobody (the seed-11 set: 8 of 280 unlisted units' seals on a listed
+    // recognises nobody (the seed-11 set: 11 of 280 unlisted units' seals on a listed
     // unit's materials were taken for the listed unit's on such readings).
     let place_read = readings.iter().any(|r| reads_place(r, expected, candidates));
     if place_read && readings.iter().any(|r| issuer_score(r, expected) >= rules.name_score) {
