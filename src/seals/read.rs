@@ -286,7 +286,8 @@ pub fn identify(readings: &[String], expected: &str, candidates: &[&str], rules:
     // for every bureau, 职业技能培训 for many units): without its place, a reading
     // recognises nobody (the seed-11 set: 11 of 280 unlisted units' seals on a listed
     // unit's materials were taken for the listed unit's on such readings).
-    let place_read = readings.iter().any(|r| reads_place(r, expected, candidates));
+    let place = place_of(expected, candidates);
+    let place_read = readings.iter().any(|r| reads_place(r, expected, &place));
     if place_read && readings.iter().any(|r| issuer_score(r, expected) >= rules.name_score) {
         return Identified::Expected;
     }
@@ -303,11 +304,10 @@ pub fn identify(readings: &[String], expected: &str, candidates: &[&str], rules:
     }
 }
 
-/// Whether `read` shows a letter of `name`'s place in its place (沈阳 of 沈阳市…): the
-/// rest of a name (市人力资源和社会保障局, 职业技能培训学校) is what every bureau's, or
-/// many units', is made of. A name without a place passes.
-fn reads_place(read: &str, name: &str, candidates: &[&str]) -> bool {
-    let place = place_of(name, candidates);
+/// Whether `read` shows a letter of `name`'s `place` ([`place_of`]) in its place (沈阳 of
+/// 沈阳市…): the rest of a name (市人力资源和社会保障局, 职业技能培训学校) is what every
+/// bureau's, or many units', is made of. A name without a place passes.
+fn reads_place(read: &str, name: &str, place: &[(usize, char)]) -> bool {
     let name: Vec<char> = cjk_only(name).chars().collect();
     let read: Vec<char> = cjk_only(read).chars().collect();
     place.is_empty() || matched_letters(&read, &name).iter().any(|(i, _)| place.iter().any(|(p, _)| p == i))
@@ -322,10 +322,11 @@ fn place_of(name: &str, candidates: &[&str]) -> Vec<(usize, char)> {
     if !own.is_empty() {
         return own;
     }
+    let letters: Vec<char> = name.chars().collect();
     candidates
         .iter()
         .map(|c| place_letters(&cjk_only(c)))
-        .filter(|place| !place.is_empty() && place.iter().all(|&(i, letter)| name.chars().nth(i) == Some(letter)))
+        .filter(|place| !place.is_empty() && place.iter().all(|&(i, letter)| letters.get(i) == Some(&letter)))
         .max_by_key(Vec::len)
         .unwrap_or_default()
 }
