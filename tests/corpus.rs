@@ -351,7 +351,7 @@ fn default_reason(what: &str) -> String {
     let issue = match code {
         "ARCHIVE_INVALID" | "ARCHIVE_UNSAFE" | "FILE_UNSUPPORTED" => "issue 2",
         "FILE_UNREADABLE" | "LOW_OCR_CONFIDENCE" => "issue 4",
-        "MISSING_STAMP" | "STAMP_ISSUER_MISMATCH" | "STAMP_DUPLICATED_IMAGE" => "issue 6",
+        "MISSING_STAMP" | "STAMP_ISSUER_MISMATCH" | "STAMP_ISSUER_UNCONFIRMED" | "STAMP_DUPLICATED_IMAGE" => "issue 6",
         _ => "issue 5",
     };
     format!("check {code} not built yet ({issue})")

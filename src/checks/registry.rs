@@ -39,7 +39,7 @@ pub static CHECKS: &[Check] = &[
     Check { name: "pdf_edits", codes: &[Code::PdfEditedAfterCreation], run: pdf_edits::run },
     Check { name: "image_edits", codes: &[Code::ImageEditTraces], run: image_edits::run },
     // Stamps (公章)
-    Check { name: "stamps", codes: &[Code::MissingStamp, Code::StampIssuerMismatch, Code::StampDuplicatedImage], run: stamps::check },
+    Check { name: "stamps", codes: &[Code::MissingStamp, Code::StampIssuerMismatch, Code::StampIssuerUnconfirmed, Code::StampDuplicatedImage], run: stamps::check },
 ];
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Official seals on the documents that must carry them: `MISSING_STAMP`,
-//! `STAMP_ISSUER_MISMATCH` and `STAMP_DUPLICATED_IMAGE`.
+//! `STAMP_ISSUER_MISMATCH`, `STAMP_ISSUER_UNCONFIRMED` and `STAMP_DUPLICATED_IMAGE`.
 //!
 //! 附件2: "一、…推荐报告…加盖市局公章"; "二、辽宁省职业技能培训品牌申报表（附件1），加盖市局公章";
 //! "三、各依托单位…情况…加盖依托单位公章". Whose seal each document kind needs is the
@@ -16,8 +16,8 @@
 use crate::config::Config;
 use crate::extract::{Extracted, ExtractedFile, TextSource};
 use crate::report::{Code, Finding, Location};
-use crate::seals::whose::{Bodies, Whose};
-use crate::seals::{copies, read, Seal};
+use crate::seals::whose::{self, Bodies, Whose};
+use crate::seals::{copies, read, IssuerCheck, Seal};
 
 use super::CheckContext;
 
@@ -53,83 +53,51 @@ fn missing(file: &ExtractedFile, title: &str, whose: Whose, bodies: &Bodies, pag
     .actual("未发现公章")
 }
 
-/// A seal that names another body than the one that must stamp.
-struct Accused<'s> {
-    seal: &'s Seal,
-    /// What was read (the reading that names the other body).
-    text: String,
-    /// The known body it names and on what evidence, when it is one (a confident reading
-    /// of an unknown name has none).
-    other: Option<(String, read::Basis)>,
-}
-
-/// The mismatch, if any, of a document's seals: none when any seal was recognised as a
-/// wanted body's (`seal.verdicts`, judged by `seals::whose`).
+/// The finding, if any, on whose seals a document carries: none when any seal was
+/// recognised as a wanted body's (`seal.issuer_check`, judged by `seals::whose`); a
+/// mismatch when one is another body's; else, when a seal was judged but could not be
+/// told, a note that a reviewer must compare it by eye.
 fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, bodies: &Bodies, config: &Config) -> Option<Finding> {
-    let s = &config.settings.seals;
     let wanted = bodies.wanted(whose);
-    if wanted.is_empty() {
+    if wanted.is_empty() || seals.iter().any(|s| s.issuer_check == Some(IssuerCheck::Confirmed)) {
         return None;
     }
-    let mut accused: Option<Accused> = None;
-    for seal in seals {
-        let verdicts = &seal.verdicts;
-        if verdicts.is_empty() {
-            continue;
-        }
-        if verdicts.iter().any(|(_, v)| *v == read::Identified::Expected) {
-            return None;
-        }
-        if accused.is_some() {
-            continue;
-        }
-        let readings = &seal.readings;
-        // Named by every wanted body as the same outsider: that body's seal.
-        let others: Vec<(&str, read::Basis)> = verdicts
-            .iter()
-            .filter_map(|(_, v)| match v {
-                read::Identified::Other(o, basis) if !wanted.contains(&o.as_str()) => Some((o.as_str(), *basis)),
-                _ => None,
-            })
-            .collect();
-        if others.len() == verdicts.len() && others.windows(2).all(|w| w[0].0 == w[1].0) {
-            if let Some(&(other, _)) = others.first() {
-                // Shapes alone only when no wanted body was named on a reading.
-                let basis = if others.iter().any(|(_, b)| *b == read::Basis::Reading) { read::Basis::Reading } else { read::Basis::Shape };
-                let text = match basis {
-                    read::Basis::Reading => readings.iter().max_by_key(|r| wanted.iter().map(|w| read::distinct_hits(std::slice::from_ref(*r), other, w)).min().unwrap_or(0)).cloned().unwrap_or_default(),
-                    read::Basis::Shape => seal.text.clone().unwrap_or_default(),
-                };
-                accused = Some(Accused { seal, text, other: Some((other.to_string(), basis)) });
-                continue;
-            }
-        }
-        // A confident reading that names none of the wanted bodies (an unknown body's
-        // seal read cleanly). Worn ink reads as confident-looking garbage only rarely,
-        // and then short: both the length and the confidence must hold.
-        let text = seal.text.clone().unwrap_or_default();
-        let score = wanted.iter().map(|w| readings.iter().map(|r| read::issuer_score(r, w)).fold(0.0, f64::max)).fold(0.0, f64::max);
-        if text.chars().count() >= s.min_read_letters && seal.text_confidence >= s.min_read_confidence && score < s.issuer_mismatch {
-            accused = Some(Accused { seal, text, other: None });
-        }
-    }
-    let accused = accused?;
     let label = bodies.label(whose);
+    if let Some((seal, accused)) = seals.iter().find_map(|s| whose::accusation(s, &wanted, &config.settings.seals).map(|a| (s, a))) {
+        return Some(mismatch(file, seal, &accused, label));
+    }
+    let mut unsure: Vec<u32> = seals.iter().filter(|s| s.issuer_check == Some(IssuerCheck::Unconfirmed)).map(|s| s.page).collect();
+    unsure.dedup();
+    let first = *unsure.first()?;
+    let pages = unsure.iter().map(|p| format!("第{p}页")).collect::<Vec<_>>().join("、");
+    Some(
+        Finding::new(
+            Code::StampIssuerUnconfirmed,
+            format!(
+                "文件“{}”{pages}有公章，但印文模糊、残缺或被遮挡，未能确认是{label}（也未发现是其他单位的公章）；请对照报告中的印章截图人工核对盖章单位",
+                file.path
+            ),
+            Location::page(&file.path, first),
+        )
+        .expected(format!("可辨认为{label}"))
+        .actual("印文无法辨认"),
+    )
+}
+
+fn mismatch(file: &ExtractedFile, seal: &Seal, accused: &whose::Accusation, label: String) -> Finding {
     let read = if accused.text.is_empty() { "未能识别出文字".to_string() } else { format!("识别为“{}”", accused.text) };
     let (named, actual) = match &accused.other {
         Some((other, read::Basis::Reading)) => (format!("，其中可辨认出“{other}”特有的文字，而无应盖单位特有的文字"), format!("{other}公章（印文{read}）")),
         Some((other, read::Basis::Shape)) => (format!("；逐字比对字形，印文明显更像“{other}”，而不像应盖单位的名称"), format!("{other}公章（字形比对；印文{read}）")),
         None => (String::new(), format!("印文{read}")),
     };
-    Some(
-        Finding::new(
-            Code::StampIssuerMismatch,
-            format!("文件“{}”第{}页的公章印文{read}{named}，与应盖的{label}不符，请人工核对盖章单位", file.path, accused.seal.page),
-            Location::page(&file.path, accused.seal.page),
-        )
-        .expected(label)
-        .actual(actual),
+    Finding::new(
+        Code::StampIssuerMismatch,
+        format!("文件“{}”第{}页的公章印文{read}{named}，与应盖的{label}不符，请人工核对盖章单位", file.path, seal.page),
+        Location::page(&file.path, seal.page),
     )
+    .expected(label)
+    .actual(actual)
 }
 
 /// Pairs of impressions that are one image. Two seals both on text pages of electronic
@@ -217,6 +185,7 @@ mod tests {
             text_confidence: if text.is_some() { 0.9 } else { 0.0 },
             readings: text.map(str::to_string).into_iter().collect(),
             verdicts: Vec::new(),
+            issuer_check: None,
             ring: None,
             strip: None,
             crop_png: Vec::new(),
@@ -317,9 +286,28 @@ mod tests {
         assert_eq!(findings[0].code, Code::StampIssuerMismatch);
     }
 
+    fn codes(findings: &[Finding]) -> Vec<Code> {
+        findings.iter().map(|f| f.code).collect()
+    }
+
+    /// Unreadable rings accuse nobody; the reviewer is told which page's seals could not
+    /// be confirmed, to compare them by eye.
     #[test]
-    fn an_unreadable_ring_is_not_called_a_mismatch() {
-        let pages = vec![page(1, 1654, vec![seal(1, Some("口人"), signature(1)), seal(1, None, signature(2))])];
+    fn an_unreadable_ring_is_not_called_a_mismatch_but_left_to_the_reviewer() {
+        let pages = vec![page(1, 1654, vec![]), page(2, 1654, vec![seal(2, Some("口人"), signature(1)), seal(2, None, signature(2))])];
+        let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, pages)]);
+        assert_eq!(codes(&findings), vec![Code::StampIssuerUnconfirmed], "{findings:?}");
+        let finding = &findings[0];
+        assert_eq!(finding.location, Location::page("推荐报告.pdf", 2));
+        assert!(finding.message.contains("文件“推荐报告.pdf”第2页有公章") && finding.message.contains("未能确认是沈阳市人力资源和社会保障局公章"), "{}", finding.message);
+        assert_eq!((finding.expected.as_deref(), finding.actual.as_deref()), (Some("可辨认为沈阳市人力资源和社会保障局公章"), Some("印文无法辨认")));
+    }
+
+    /// One confirmed seal is enough: a second, illegible impression on the document is
+    /// not noted.
+    #[test]
+    fn an_illegible_second_seal_beside_a_confirmed_one_is_not_noted() {
+        let pages = vec![page(1, 1654, vec![seal(1, None, signature(1)), seal(1, Some("沈阳市人力资源和社会保障局"), signature(2))])];
         let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, pages)]);
         assert!(findings.is_empty(), "{findings:?}");
     }
@@ -329,7 +317,7 @@ mod tests {
         let mut worn = seal(1, Some("这中产估力忠市稳夫会充员"), signature(1));
         worn.text_confidence = 0.25;
         let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![worn])])]);
-        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(codes(&findings), vec![Code::StampIssuerUnconfirmed], "{findings:?}");
     }
 
     /// A unit's seal on the report, worn: only a few letters read, at low confidence, but
@@ -352,7 +340,7 @@ mod tests {
         let mut worn = seal(1, Some("名信访大福需涡汪会全全局"), signature(1));
         worn.text_confidence = 0.3;
         let findings = run(vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, vec![page(1, 1654, vec![worn])])]);
-        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(codes(&findings), vec![Code::StampIssuerUnconfirmed], "{findings:?}");
     }
 
     #[test]

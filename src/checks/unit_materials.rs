@@ -213,6 +213,7 @@ mod tests {
             text_confidence: 0.9,
             readings: Vec::new(),
             verdicts: Vec::new(),
+            issuer_check: None,
             ring: None,
             strip: None,
             crop_png: Vec::new(),

@@ -28,7 +28,14 @@ pub fn build(dossier: &Dossier, extracted: &Extracted, findings: Vec<Finding>, r
                 .pages
                 .iter()
                 .flat_map(|p| p.seals.iter())
-                .map(|s| StampSummary { page: s.page, bbox: s.bbox, text: s.text.clone(), confidence: round3(s.confidence), read_by: s.read_by.map(|r| r.as_str().to_string()) })
+                .map(|s| StampSummary {
+                    page: s.page,
+                    bbox: s.bbox,
+                    text: s.text.clone(),
+                    confidence: round3(s.confidence),
+                    read_by: s.read_by.map(|r| r.as_str().to_string()),
+                    issuer_check: s.issuer_check.map(|c| c.as_str().to_string()),
+                })
                 .collect(),
             classified_by: file.classified_by.clone(),
         }

@@ -79,6 +79,7 @@ codes! {
     // Stamps
     MissingStamp => "MISSING_STAMP", Error;
     StampIssuerMismatch => "STAMP_ISSUER_MISMATCH", Warning;
+    StampIssuerUnconfirmed => "STAMP_ISSUER_UNCONFIRMED", Info;
     StampDuplicatedImage => "STAMP_DUPLICATED_IMAGE", Warning;
     // Consistency
     RosterCountMismatch => "ROSTER_COUNT_MISMATCH", Error;

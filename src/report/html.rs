@@ -332,7 +332,7 @@ fn seals(h: &mut String, report: &Report, extras: &Extras) {
         h.push_str("<p class=\"muted\">材料中未检测到公章。</p>");
         return;
     }
-    h.push_str("<table><tr><th>文件</th><th>页</th><th>印章文字</th><th>截图与所在页</th></tr>");
+    h.push_str("<table><tr><th>文件</th><th>页</th><th>印章文字</th><th>是否为应盖单位的公章</th><th>截图与所在页</th></tr>");
     for (doc, stamp) in stamps {
         let image = extras.seals.iter().find(|s| s.path == doc.path && s.page == stamp.page && s.bbox == stamp.bbox);
         let mut pictures = String::new();
@@ -348,10 +348,12 @@ fn seals(h: &mut String, report: &Report, extras: &Extras) {
         }
         let _ = write!(
             h,
-            "<tr class=\"seal\"><td>{}</td><td>{}</td><td>{}</td><td>{pictures}</td></tr>",
+            "<tr class=\"seal{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{pictures}</td></tr>",
+            if stamp.issuer_check.as_deref() == Some("other_body") { " mismatch" } else { "" },
             escape(&doc.path),
             stamp.page,
-            escape(&stamp_text(stamp))
+            escape(&stamp_text(stamp)),
+            issuer_check_label(stamp.issuer_check.as_deref())
         );
     }
     h.push_str("</table>");
@@ -365,6 +367,16 @@ fn stamp_text(stamp: &StampSummary) -> String {
         (Some(text), Some("letter_shapes")) => format!("{text}（逐字比对字形确认）"),
         (Some(text), Some("ocr")) => format!("{text}（文字识别结果，可能有误字）"),
         (Some(text), _) => text.to_string(),
+    }
+}
+
+/// Whether the seal is the one its document must carry, in a reviewer's words.
+fn issuer_check_label(check: Option<&str>) -> &'static str {
+    match check {
+        Some("confirmed") => "是",
+        Some("other_body") => "否，是其他单位的公章（见问题清单）",
+        Some("unconfirmed") => "未能确认：印文模糊或残缺，请对照截图核对",
+        _ => "—",
     }
 }
 
@@ -467,6 +479,40 @@ mod tests {
         let html = render(&r, &Extras::default());
         assert!(html.contains("<tr class=\"mismatch\"><td>2022</td><td>培训人数</td><td>2150</td><td>2149</td>"), "{html}");
         assert!(html.contains("<td>86.0%</td><td>86.0%</td>"));
+    }
+
+    /// Each seal's row says whether it is the seal its document must carry; another
+    /// body's is marked like a figure that differs.
+    #[test]
+    fn each_seal_says_whether_it_is_the_one_its_document_must_carry() {
+        use crate::report::{DocumentSummary, StampSummary};
+        let stamp = |page: u32, text: Option<&str>, check: Option<&str>| StampSummary {
+            page,
+            bbox: [10, 20, 30, 40],
+            text: text.map(str::to_string),
+            confidence: 0.9,
+            read_by: text.map(|_| "ocr".to_string()),
+            issuer_check: check.map(str::to_string),
+        };
+        let mut r = report();
+        r.documents = vec![DocumentSummary {
+            path: "1.推荐报告.pdf".into(),
+            sha256: "00".into(),
+            kind: "recommendation_report".into(),
+            format: "pdf".into(),
+            pages: Some(4),
+            text_source: "ocr".into(),
+            ocr_confidence: Some(0.9),
+            stamps: vec![stamp(1, Some("沈阳市人力资源和社会保障局"), Some("confirmed")), stamp(2, Some("锦州市职业技能培训中心"), Some("other_body")), stamp(3, None, Some("unconfirmed")), stamp(4, None, None)],
+            classified_by: vec![],
+        }];
+        let html = render(&r, &Extras::default());
+        let rows: Vec<&str> = html.split("<tr class=\"seal").skip(1).collect();
+        assert_eq!(rows.len(), 4, "{html}");
+        assert!(rows[0].starts_with("\">") && rows[0].contains("<td>是</td>"), "{}", rows[0]);
+        assert!(rows[1].starts_with(" mismatch\">") && rows[1].contains("否，是其他单位的公章"), "{}", rows[1]);
+        assert!(rows[2].contains("（未能识读）") && rows[2].contains("未能确认：印文模糊或残缺，请对照截图核对"), "{}", rows[2]);
+        assert!(rows[3].contains("<td>—</td>"), "a seal no body had to stamp: {}", rows[3]);
     }
 
     #[test]

@@ -124,6 +124,11 @@ pub struct StampSummary {
     /// the field existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_by: Option<String>,
+    /// Extension: whether this is the seal its document must carry: `confirmed`,
+    /// `other_body` (`STAMP_ISSUER_MISMATCH`) or `unconfirmed` (`STAMP_ISSUER_UNCONFIRMED`).
+    /// Absent on documents that need no seal, and in reports stored before the field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_check: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

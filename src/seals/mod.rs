@@ -47,6 +47,10 @@ pub struct Seal {
     /// document (empty on documents that need no seal).
     #[serde(skip)]
     pub verdicts: Vec<(String, read::Identified)>,
+    /// Whether this is the seal its document must carry, as [`whose`] judged it; none on
+    /// documents that need no seal, or when no body that must stamp is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer_check: Option<IssuerCheck>,
     /// The fitted ring, for OCRing it later from `crop_png` (none on seals made by hand
     /// in tests, whose readings are given).
     #[serde(skip)]
@@ -66,6 +70,29 @@ pub struct Seal {
     pub centre: [f64; 2],
     /// Horizontal and vertical semi-axes of the fitted ring (equal for a round seal).
     pub radii: [f64; 2],
+}
+
+/// Whether a seal is the one its document must carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuerCheck {
+    /// Recognised as the seal of a body that must stamp the document.
+    Confirmed,
+    /// Another body's seal (`STAMP_ISSUER_MISMATCH`).
+    OtherBody,
+    /// Judged, but too worn, faded or covered to tell whose: the crop is for a reviewer's
+    /// eyes (`STAMP_ISSUER_UNCONFIRMED`).
+    Unconfirmed,
+}
+
+impl IssuerCheck {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssuerCheck::Confirmed => "confirmed",
+            IssuerCheck::OtherBody => "other_body",
+            IssuerCheck::Unconfirmed => "unconfirmed",
+        }
+    }
 }
 
 /// How a seal's `text` was read.
@@ -105,6 +132,7 @@ pub fn detect(page: u32, image: &image::RgbImage) -> Vec<Seal> {
             text_confidence: 0.0,
             readings: Vec::new(),
             verdicts: Vec::new(),
+            issuer_check: None,
             strip: Some(unwrap::shape_strip(image, &found)),
             crop_png: crop_png(image, found.bbox),
             signature: copies::signature(image, &found),

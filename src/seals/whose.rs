@@ -28,13 +28,13 @@
 //! fit the listed unit of its city better than any bureau's, is told apart by its reading
 //! and its folder). A seal on a document that needs none is OCRed.
 
-use crate::config::{City, Config};
+use crate::config::{City, Config, SealSettings};
 use crate::domain::names::{normalize, place_prefix_len, title, UnitName};
 use crate::extract::{Extracted, ExtractedFile};
 
 use super::letters::{self, Alphabet};
 use super::read::{self, Identified};
-use super::{ReadBy, Seal};
+use super::{IssuerCheck, ReadBy, Seal};
 
 /// Whose seal a document must carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,11 +144,70 @@ pub fn attribute(extracted: &mut Extracted, config: &Config) {
     for (file, judged) in extracted.files.iter_mut().zip(&judged) {
         for seal in file.pages.iter_mut().flat_map(|p| p.seals.iter_mut()) {
             match judged {
-                Some((wanted, stampers)) if !wanted.is_empty() => identify(seal, wanted, &candidates, stampers, &rules, alphabet),
+                Some((wanted, stampers)) if !wanted.is_empty() => {
+                    identify(seal, wanted, &candidates, stampers, &rules, alphabet);
+                    seal.issuer_check = Some(issuer_check(seal, wanted, &config.settings.seals));
+                }
                 _ => seal.read_ring(),
             }
         }
     }
+}
+
+/// Whether a judged seal is a wanted body's, another body's, or cannot be told.
+fn issuer_check(seal: &Seal, wanted: &[&str], settings: &SealSettings) -> IssuerCheck {
+    if seal.verdicts.iter().any(|(_, v)| *v == Identified::Expected) {
+        IssuerCheck::Confirmed
+    } else if accusation(seal, wanted, settings).is_some() {
+        IssuerCheck::OtherBody
+    } else {
+        IssuerCheck::Unconfirmed
+    }
+}
+
+/// Why a seal no wanted body's verdict recognised is another body's.
+pub struct Accusation {
+    /// What was read (the reading that names the other body).
+    pub text: String,
+    /// The known body it names and on what evidence, when it is one (a confident reading
+    /// of an unknown name has none).
+    pub other: Option<(String, read::Basis)>,
+}
+
+/// The case that `seal` is another body's than every one of `wanted`: every wanted
+/// body's verdict names the same outsider, or its reading is confident, long and unlike
+/// every wanted name. None for a seal recognised as a wanted body's, or one too worn to
+/// tell.
+pub fn accusation(seal: &Seal, wanted: &[&str], settings: &SealSettings) -> Option<Accusation> {
+    let verdicts = &seal.verdicts;
+    if verdicts.is_empty() || verdicts.iter().any(|(_, v)| *v == Identified::Expected) {
+        return None;
+    }
+    let readings = &seal.readings;
+    let others: Vec<(&str, read::Basis)> = verdicts
+        .iter()
+        .filter_map(|(_, v)| match v {
+            Identified::Other(o, basis) if !wanted.contains(&o.as_str()) => Some((o.as_str(), *basis)),
+            _ => None,
+        })
+        .collect();
+    if others.len() == verdicts.len() && others.windows(2).all(|w| w[0].0 == w[1].0) {
+        if let Some(&(other, _)) = others.first() {
+            // Shapes alone only when no wanted body was named on a reading.
+            let basis = if others.iter().any(|(_, b)| *b == read::Basis::Reading) { read::Basis::Reading } else { read::Basis::Shape };
+            let text = match basis {
+                read::Basis::Reading => readings.iter().max_by_key(|r| wanted.iter().map(|w| read::distinct_hits(std::slice::from_ref(*r), other, w)).min().unwrap_or(0)).cloned().unwrap_or_default(),
+                read::Basis::Shape => seal.text.clone().unwrap_or_default(),
+            };
+            return Some(Accusation { text, other: Some((other.to_string(), basis)) });
+        }
+    }
+    // A confident reading that names none of the wanted bodies (an unknown body's seal
+    // read cleanly). Worn ink reads as confident-looking garbage only rarely, and then
+    // short: both the length and the confidence must hold.
+    let text = seal.text.clone().unwrap_or_default();
+    let score = wanted.iter().map(|w| readings.iter().map(|r| read::issuer_score(r, w)).fold(0.0, f64::max)).fold(0.0, f64::max);
+    (text.chars().count() >= settings.min_read_letters && seal.text_confidence >= settings.min_read_confidence && score < settings.issuer_mismatch).then_some(Accusation { text, other: None })
 }
 
 /// Who may have stamped a document, besides the candidates of the closed set.
@@ -240,6 +299,7 @@ mod tests {
             text_confidence: 0.0,
             readings: Vec::new(),
             verdicts: Vec::new(),
+            issuer_check: None,
             ring: None,
             strip: Some(strip(name, &serif(), 1)),
             crop_png: Vec::new(),

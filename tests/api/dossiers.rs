@@ -245,7 +245,7 @@ async fn the_report_page_shows_each_seal_crop_beside_its_page_thumbnail() {
             pages: Some(1),
             text_source: "ocr".into(),
             ocr_confidence: Some(0.9),
-            stamps: vec![StampSummary { page: 1, bbox: [10, 20, 30, 40], text: Some("沈阳市人力资源和社会保障局".into()), confidence: 0.9, read_by: Some("letter_shapes".into()) }],
+            stamps: vec![StampSummary { page: 1, bbox: [10, 20, 30, 40], text: Some("沈阳市人力资源和社会保障局".into()), confidence: 0.9, read_by: Some("letter_shapes".into()), issuer_check: Some("confirmed".into()) }],
             classified_by: vec!["文件名:推荐报告".into()],
         }],
         rosters: vec![],
@@ -265,4 +265,5 @@ async fn the_report_page_shows_each_seal_crop_beside_its_page_thumbnail() {
     assert!(html.contains("沈阳市人力资源和社会保障局"));
     assert_eq!(html.matches("src=\"data:image/png;base64,iVBORw0KGgpmYWtlLWNyb3A=\"").count(), 2, "crop and thumbnail: {html}");
     assert!(html.contains("alt=\"印章截图\"") && html.contains("alt=\"所在页缩略图\""));
+    assert!(html.contains("（逐字比对字形确认）</td><td>是</td>"), "the seal is shown as the one its document must carry: {html}");
 }

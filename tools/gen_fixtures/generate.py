@@ -23,7 +23,7 @@ from files import image_pdf, text_pdf, write_dossier_zip  # noqa: E402
 from forms import FormData, certificate_page, form_docx, form_pages, form_xlsx, prose_pages  # noqa: E402
 from people import Person, employed_within, fill_year, id_check_digit, random_person  # noqa: E402
 from plan import DEFECTS, DossierPlan, corpus  # noqa: E402
-from scan import BODY_FACES, ScanProfile, SealStyle, scan, seal_impression, stamp, to_jpeg, to_png, to_png_scan  # noqa: E402
+from scan import BODY_FACES, ScanProfile, SealStyle, scan, seal_impression, stamp, to_jpeg, to_png, to_png_scan, worn_on_one_side  # noqa: E402
 from sheets import TableStyle, roster_workbooks  # noqa: E402
 from truth import ALL_CODES, YEARS, build_truth  # noqa: E402
 
@@ -193,7 +193,7 @@ class Builder:
 
     # ------------------------------------------------------------------ scans
     def scanned_pdf(self, pages, seal_at, seal_style: SealStyle | None, *, bad_first: bool = False,
-                    dpi: int | None = None, edited=None, pasted=False) -> tuple[bytes, list[bytes]]:
+                    dpi: int | None = None, edited=None, pasted=False, worn=False) -> tuple[bytes, list[bytes]]:
         """Stamps (unless None), scans and writes pages as an image-only PDF; returns
         (pdf bytes, the page JPEGs)."""
         rng = self.rng
@@ -201,6 +201,8 @@ class Builder:
         page_idx, sx, sy = seal_at
         if seal_style is not None and not pasted:
             imp = seal_impression(seal_style, prof.dpi, rng)
+            if worn:
+                imp = worn_on_one_side(imp)
             stamp(pages[page_idx].img, imp, sx + rng.randint(-15, 15), sy + rng.randint(-10, 10))
         jpegs, meta = [], []
         for i, pg in enumerate(pages):
@@ -309,7 +311,7 @@ class Builder:
         if "pdf_edited" in self.d:
             edited = ("Adobe Acrobat Pro DC 21.1.20145", dt.datetime(2024, 2, 27, 10, 12, 5))
         pdf, _ = self.scanned_pdf(pages, seal_at, seal, bad_first="bad_scan_report" in self.d, edited=edited,
-                                  pasted="pasted_seal" in self.d)
+                                  pasted="pasted_seal" in self.d, worn="report_seal_worn" in self.d)
         self.add(self.path["report"], pdf, "recommendation_report", "pdf", stamped_by=issuer, stamp_page=seal_at[0] + 1,
                  pages=len(pages))
         self.report_pages = len(pages)

@@ -67,6 +67,7 @@ DEFECTS: dict[str, tuple[list[str], list[str], str]] = {
     "no_evidence": (["MISSING_OTHER_EVIDENCE"], [], "no 其他佐证材料"),
     "report_unstamped": (["MISSING_STAMP"], [], "the recommendation report carries no seal"),
     "report_wrong_seal": (["STAMP_ISSUER_MISMATCH"], [], "the recommendation report is stamped by the training school, not the bureau"),
+    "report_seal_worn": (["STAMP_ISSUER_UNCONFIRMED"], [], "the report's seal was pressed down unevenly: its left side, where the city's name is, left only a trace"),
     "pasted_seal": (["STAMP_DUPLICATED_IMAGE"], ["IMAGE_EDIT_TRACES"], "one seal picture pasted on the report and on the scanned form"),
     "inflated_count_2022": (["ROSTER_COUNT_MISMATCH"], ["NARRATIVE_FIGURE_MISMATCH"], "2022 培训人数 reported above the roster's persons"),
     "inflated_pass_2023": (["PASS_RATE_MISMATCH"], [], "2023 培训合格率 reported above the roster's share passed"),
@@ -95,8 +96,9 @@ DEFECTS: dict[str, tuple[list[str], list[str], str]] = {
     "batch_same_type": (["CITY_DUPLICATE_TYPE", "CROSS_DOSSIER_PERSON"], [], "batch: same city, same type, 40 shared 2023 trainees"),
 }
 
-# Codes that a faithful reader may emit on any dossier without being wrong about it.
-TOLERATED = ["LOW_OCR_CONFIDENCE", "FILE_UNSUPPORTED"]
+# Codes that a faithful reader may emit on any dossier without being wrong about it (a
+# genuine seal's worn ring may be left unconfirmed, as a page may be read with low confidence).
+TOLERATED = ["LOW_OCR_CONFIDENCE", "FILE_UNSUPPORTED", "STAMP_ISSUER_UNCONFIRMED"]
 
 
 def U(name: str, share: float = 1.0, narrative: str = "scan") -> UnitPlan:
@@ -196,7 +198,7 @@ def corpus() -> list[DossierPlan]:
           defects=["scan_differs", "report_figure_differs"]),
         P("defect-19-category", "鞍山市", "鞍山数控工", "重点产业人才", "企业", ["数控车工"],
           [U("鞍山重型机械有限公司职工培训中心", 1.0, "text")], (1510, 1522), (0.92, 0.93), (0.93, 0.94), "企业",
-          defects=["two_types"]),
+          defects=["two_types", "report_seal_worn"]),
         P("defect-20-no-scope", "朝阳市", "朝阳电商员", "新职业新业态人才", "行政区域", ["电子商务师"],
           [U("朝阳市电子商务职业培训学校", 1.0)], (805, 818), (0.84, 0.85), (0.6, 0.61), "电商",
           defects=["no_scope", "bad_name"], layout="scan"),

@@ -216,6 +216,20 @@ def seal_impression(style: SealStyle, dpi: int, rng: random.Random) -> Image.Ima
     return rgba.rotate(rng.uniform(-25, 25), resample=Image.BICUBIC, expand=True)
 
 
+def worn_on_one_side(impression: Image.Image, left: float = 0.6) -> Image.Image:
+    """The impression of a stamp pressed down unevenly: the ink thins out towards its
+    left side, where the ring's name begins (the city), until only a trace is left over
+    the leftmost `left` of it. Deterministic (no draws), so the rest of a dossier keeps
+    its bytes."""
+    w, h = impression.size
+    xx = np.arange(w, dtype=np.float32)[None, :] / w
+    ramp = np.clip((xx - left) / 0.25, 0.0, 1.0) * 0.9 + 0.1
+    alpha = np.asarray(impression.getchannel("A"), dtype=np.float32) * ramp
+    out = impression.copy()
+    out.putalpha(Image.fromarray(np.clip(alpha, 0, 255).astype(np.uint8)))
+    return out
+
+
 def stamp(page_img: Image.Image, impression: Image.Image, cx: int, cy: int) -> tuple[int, int, int, int]:
     """Multiplies the ink onto the page (ink over black text stays dark, as on paper).
     Returns the bbox (x, y, w, h)."""

@@ -16,7 +16,7 @@ ALL_CODES = [
     "ARCHIVE_INVALID", "ARCHIVE_UNSAFE", "FILE_UNREADABLE", "FILE_UNSUPPORTED", "LOW_OCR_CONFIDENCE",
     "MISSING_RECOMMENDATION_REPORT", "MISSING_APPLICATION_FORM", "MISSING_EDITABLE_VERSION", "MISSING_SCANNED_VERSION",
     "MISSING_UNIT_MATERIALS", "MISSING_ROSTER", "MISSING_EMPLOYMENT_TRACKING", "MISSING_FORM_FIELD", "MISSING_OTHER_EVIDENCE",
-    "MISSING_STAMP", "STAMP_ISSUER_MISMATCH", "STAMP_DUPLICATED_IMAGE",
+    "MISSING_STAMP", "STAMP_ISSUER_MISMATCH", "STAMP_ISSUER_UNCONFIRMED", "STAMP_DUPLICATED_IMAGE",
     "ROSTER_COUNT_MISMATCH", "PASS_RATE_MISMATCH", "EMPLOYMENT_RATE_MISMATCH", "FORM_VERSION_MISMATCH",
     "NARRATIVE_FIGURE_MISMATCH", "UNIT_LIST_MISMATCH",
     "CATEGORY_INVALID", "BELOW_MIN_TRAINEES", "BELOW_MIN_PASS_RATE", "BELOW_MIN_EMPLOYMENT_RATE",
@@ -97,6 +97,8 @@ def build_truth(self, ev, printed) -> dict:
         ex.append(Expect("MISSING_STAMP", [report], page=self.report_pages))
     if "report_wrong_seal" in d:
         ex.append(Expect("STAMP_ISSUER_MISMATCH", [report], page=self.report_pages))
+    if "report_seal_worn" in d:
+        ex.append(Expect("STAMP_ISSUER_UNCONFIRMED", [report], page=self.report_pages))
     if "pasted_seal" in d:
         ex.append(Expect("STAMP_DUPLICATED_IMAGE", [report, self.path["form_scan"]]))
     if "inflated_count_2022" in d:
