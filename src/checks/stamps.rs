@@ -312,6 +312,24 @@ mod tests {
         assert!(findings.is_empty(), "{findings:?}");
     }
 
+    /// Each judged seal carries its check for the report; seals on documents that need
+    /// none carry no check.
+    #[test]
+    fn each_judged_seal_says_whether_it_is_the_wanted_bodys() {
+        let mut garbled = seal(1, Some("这中产估力忠市稳夫会充员"), signature(3));
+        garbled.text_confidence = 0.25;
+        let report = vec![page(1, 1654, vec![seal(1, Some("沈阳市人力资源和社会保障局"), signature(1)), seal(1, Some("大连市人力资源和社会保障局"), signature(2)), garbled])];
+        let roster = vec![page(1, 1654, vec![seal(1, Some("沈阳市人力资源和社会保障局"), signature(4))])];
+        let mut extracted = Extracted {
+            files: vec![file("推荐报告.pdf", DocKind::RecommendationReport, Format::Pdf, report), file("名单.pdf", DocKind::TrainingRoster, Format::Pdf, roster)],
+            form_editable: Some(form()),
+            ..Extracted::default()
+        };
+        crate::seals::whose::attribute(&mut extracted, &config());
+        let checks: Vec<Vec<Option<IssuerCheck>>> = extracted.files.iter().map(|f| f.pages[0].seals.iter().map(|s| s.issuer_check).collect()).collect();
+        assert_eq!(checks, vec![vec![Some(IssuerCheck::Confirmed), Some(IssuerCheck::OtherBody), Some(IssuerCheck::Unconfirmed)], vec![None]]);
+    }
+
     #[test]
     fn a_garbled_low_confidence_reading_is_not_called_a_mismatch() {
         let mut worn = seal(1, Some("这中产估力忠市稳夫会充员"), signature(1));
