@@ -374,7 +374,7 @@ fn stamp_text(stamp: &StampSummary) -> String {
 fn issuer_check_label(check: Option<&str>) -> &'static str {
     match check {
         Some("confirmed") => "是",
-        Some("other_body") => "否，是其他单位的公章（见问题清单）",
+        Some("other_body") => "否，是其他单位的公章",
         Some("unconfirmed") => "未能确认：印文模糊或残缺，请对照截图核对",
         _ => "—",
     }
