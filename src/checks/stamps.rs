@@ -63,7 +63,9 @@ fn issuer(file: &ExtractedFile, seals: &[&Seal], whose: Whose, bodies: &Bodies, 
         return None;
     }
     let label = bodies.label(whose);
-    if let Some((seal, accused)) = seals.iter().find_map(|s| whose::accusation(s, &wanted, &config.settings.seals).map(|a| (s, a))) {
+    // `seals::whose` judged which seals are another body's; only the wording is made here.
+    let mut others = seals.iter().filter(|s| s.issuer_check == Some(IssuerCheck::OtherBody));
+    if let Some((seal, accused)) = others.find_map(|s| whose::accusation(s, &wanted, &config.settings.seals).map(|a| (s, a))) {
         return Some(mismatch(file, seal, &accused, label));
     }
     let mut unsure: Vec<u32> = seals.iter().filter(|s| s.issuer_check == Some(IssuerCheck::Unconfirmed)).map(|s| s.page).collect();
