@@ -721,11 +721,11 @@ struct Window {
 /// `other` that `name` lacks, each place weighed by the ink it holds (a worn place's
 /// likeness is chance; measured in session 11: unlisted units' seals taken for a listed
 /// unit's 22 of 280 on the seed-11 set, was 28, 31 of 280 in faces the generators never
-/// use, was 37, for one unit seal of the set's 124 left unidentified). Two names as long as each other that share at least half
-/// their letters in place (the bureaus share 市人力资源和社会保障局 letter for letter) are
-/// laid out by their shared letters and compared on the others. A few shared letters
-/// (抚顺市 of 抚顺市东方职业技能培训学校 and the 抚顺 bureau) hold a layout only at
-/// one end, so such names, like names of other lengths, are each laid out on their own and
+/// use, was 37, for one unit seal of the set's 124 left unidentified). Two names as long
+/// as each other that share at least half their letters in place (the bureaus share
+/// 市人力资源和社会保障局 letter for letter) are laid out by their shared letters and
+/// compared on the others. A few shared letters (抚顺市 of 抚顺市东方职业技能培训学校 and
+/// the 抚顺 bureau) hold a layout only at one end, so such names, like names of other lengths, are each laid out on their own and
 /// compared on what lies between their common beginning and ending (沈阳 against 葫芦岛):
 /// letters both names carry fit the strip under either layout and would only dilute
 /// the difference.
