@@ -624,22 +624,20 @@ impl Letters {
     /// correlates with what little is left by chance.
     fn scores_under(&mut self, letters: &[char], fit_on: &[Option<char>], alphabet: &Alphabet) -> Vec<Scored> {
         let Some(layout) = self.fit(fit_on, alphabet) else { return vec![Scored { likeness: 0.0, say: 1.0 }; letters.len()] };
+        let says = self.says(&layout, letters.len());
+        letters.iter().zip(says).enumerate().map(|(place, (&l, say))| Scored { likeness: f64::from(self.near(l, &layout, place, alphabet)), say }).collect()
+    }
+
+    /// The say of each of `count` places under `layout` (see [`Letters::scores_under`]).
+    fn says(&self, layout: &Layout, count: usize) -> Vec<f64> {
         let (top, bottom) = self.band;
-        let spreads: Vec<f64> = (0..letters.len())
+        let spreads: Vec<f64> = (0..count)
             .map(|place| self.window(layout.at(place), top, layout.width, bottom.saturating_sub(top)).map_or(0.0, |w| f64::from(w.norm)))
             .collect();
         let mut sorted = spreads.clone();
         sorted.sort_by(f64::total_cmp);
         let typical = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
-        letters
-            .iter()
-            .zip(&spreads)
-            .enumerate()
-            .map(|(place, (&l, spread))| Scored {
-                likeness: f64::from(self.near(l, &layout, place, alphabet)),
-                say: if typical > 0.0 { (spread / typical).min(1.0) } else { 1.0 },
-            })
-            .collect()
+        spreads.iter().map(|spread| if typical > 0.0 { (spread / typical).min(1.0) } else { 1.0 }).collect()
     }
 
     /// The `w`×`h` box of the strip at column `x0`, row `y0`, with its ink's mean and
