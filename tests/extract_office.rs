@@ -411,7 +411,9 @@ fn form_with_years_down_a_column() {
     let f = file("申报表.docx", Format::Docx, DocKind::ApplicationForm, Content { sheets: vec![sheet], ..Content::default() });
     let form = form::from_editable(&f, &config.rules).expect("form");
     assert_eq!(form.checked_types(), vec!["行业"]);
-    let got: Vec<(i32, Option<f64>, Option<f64>, Option<f64>)> = form
+    // (year, trainees, pass rate, employment rate)
+    type Year = (i32, Option<f64>, Option<f64>, Option<f64>);
+    let got: Vec<Year> = form
         .years
         .iter()
         .map(|y| (y.year, y.trainees.as_ref().and_then(|f| f.value), y.pass_rate.as_ref().and_then(|f| f.value), y.employment_rate.as_ref().and_then(|f| f.value)))

@@ -146,7 +146,7 @@ fn pdf_smaller_than_one_kibibyte_is_read() {
         pdf.extend(format!("{} 0 obj\n{}\nendobj\n", i + 1, body).bytes());
     }
     let xref = pdf.len();
-    pdf.extend(format!("xref\n0 6\n0000000000 65535 f \n").bytes());
+    pdf.extend("xref\n0 6\n0000000000 65535 f \n".bytes());
     for off in offsets {
         pdf.extend(format!("{off:010} 00000 n \n").bytes());
     }

@@ -169,7 +169,7 @@ mod tests {
                 state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 let r = ((x as f64 - c).powi(2) + (y as f64 - c).powi(2)).sqrt();
                 let ink = (52.0..58.0).contains(&r) || (r < 40.0 && (x / 6 + y / 9) % 3 == 0);
-                if ink && (state >> 33) % 4 != 0 {
+                if ink && !(state >> 33).is_multiple_of(4) {
                     out[y * side + x] = 180;
                 }
             }

@@ -315,14 +315,10 @@ fn interpret(extracted: &mut Extracted, config: &Config) {
     for file in &extracted.files {
         match file.kind {
             DocKind::ApplicationForm if file.format.is_editable() => {
-                if extracted.form_editable.is_none() {
-                    extracted.form_editable = form::from_editable(file, rules);
-                }
+                extracted.form_editable = extracted.form_editable.take().or_else(|| form::from_editable(file, rules));
             }
             DocKind::ApplicationForm => {
-                if extracted.form_scanned.is_none() {
-                    extracted.form_scanned = form::from_scanned(file, rules);
-                }
+                extracted.form_scanned = extracted.form_scanned.take().or_else(|| form::from_scanned(file, rules));
             }
             _ => {}
         }

@@ -74,7 +74,7 @@ pub fn decode(doc: &Document, stream: &Stream, max_pixels: u64) -> Result<Dynami
             Ok(DynamicImage::ImageLuma8(grey))
         }
         _ => {
-            let limit = raw_size_limit(&info, 4, 16).ok_or_else(|| ImageError::TooLarge(pixels, max_pixels))?;
+            let limit = raw_size_limit(&info, 4, 16).ok_or(ImageError::TooLarge(pixels, max_pixels))?;
             let data = if filters.is_empty() {
                 stream.content.clone()
             } else {

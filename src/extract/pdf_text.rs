@@ -164,11 +164,7 @@ impl<'a> Scanner<'a> {
             let nums: Vec<f32> = op.operands.iter().filter_map(|o| o.as_float().ok()).collect();
             let num = |i: usize| nums.get(i).copied().unwrap_or(0.0);
             match op.operator.as_str() {
-                "q" => {
-                    if stack.len() < 256 {
-                        stack.push(gs.clone());
-                    }
-                }
+                "q" if stack.len() < 256 => stack.push(gs.clone()),
                 "Q" => {
                     if let Some(g) = stack.pop() {
                         gs = g;

@@ -471,8 +471,9 @@ fn solve(mut m: [[f64; 5]; 5], mut v: [f64; 5]) -> Option<[f64; 5]> {
         v.swap(col, pivot);
         for row in col + 1..N {
             let k = m[row][col] / m[col][col];
-            for j in col..N {
-                m[row][j] -= k * m[col][j];
+            let pivot_row = m[col];
+            for (cell, above) in m[row].iter_mut().zip(pivot_row).skip(col) {
+                *cell -= k * above;
             }
             v[row] -= k * v[col];
         }

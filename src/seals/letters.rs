@@ -421,6 +421,9 @@ fn extents(columns: &[f32], letter_height: u32, tall: impl Fn(usize, usize) -> b
     out
 }
 
+/// Whether the ink between two columns spans the letters' rows.
+type SpansRows<'a> = &'a dyn Fn(usize, usize) -> bool;
+
 /// The end of the last run of `profile` that carries a good share of a `letter`'s ink:
 /// lighter runs at the end (a serial number's digit, a speck of the ring; one such speck
 /// 35 columns left of 沈阳 put every letter a third of a letter off its place) are not
@@ -428,7 +431,7 @@ fn extents(columns: &[f32], letter_height: u32, tall: impl Fn(usize, usize) -> b
 /// With `faint_letter` (the widest gap, in columns, and whether a run spans the letters'
 /// rows), a light run that lies that close to the rest and spans the rows is a faint letter
 /// of the name and is kept.
-fn outer_end(profile: &[f32], letter: f32, faint_letter: Option<(f32, &dyn Fn(usize, usize) -> bool)>) -> Option<usize> {
+fn outer_end(profile: &[f32], letter: f32, faint_letter: Option<(f32, SpansRows)>) -> Option<usize> {
     let mut runs = inked_runs(profile);
     while let [.., before, last] = runs[..] {
         let faint = faint_letter.is_some_and(|(gap, tall)| (last.0 - before.1) as f32 <= gap && tall(last.0, last.1));
