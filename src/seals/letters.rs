@@ -56,8 +56,9 @@ const MIN_SHARED: usize = 3;
 /// face and ink spreads; a drawn letter is compared at the weight whose mean ink is
 /// nearest the seal's at that place.
 const WEIGHTS: usize = 5;
-/// Drawn boxes kept (5 KB per face, and as much again per weight drawn or compared: about
-/// 20-80 KB each); the cache is emptied when full. Strips are scaled
+/// Drawn boxes kept (5 KB per face and per weight drawn or compared, usually two to four:
+/// about 40-100 KB a box over four faces, 20-50 MB when full); the cache is emptied when
+/// full. Strips are scaled
 /// to one letter height, so a dossier's seals reuse a few box sizes.
 const CACHE_BOXES: usize = 512;
 
