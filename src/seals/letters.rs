@@ -592,7 +592,8 @@ impl Letters {
     fn scores(&mut self, name: &str, alphabet: &Alphabet) -> Vec<Scored> {
         let letters: Vec<char> = super::read::cjk_only(name).chars().collect();
         let fit_on: Vec<Option<char>> = letters.iter().copied().map(Some).collect();
-        self.scores_under(&letters, &fit_on, alphabet)
+        let Some(layout) = self.fit(&fit_on, alphabet) else { return vec![Scored { likeness: 0.0, say: 1.0 }; letters.len()] };
+        self.scores_at(&letters, &layout, alphabet)
     }
 
     /// Whether, at `share` of `name`'s places from `from` on at least, its own letter looks
@@ -622,17 +623,16 @@ impl Letters {
         won >= needed
     }
 
-    /// Scores of `letters` under the layout fitted on `fit_on`, each with the say its place
-    /// has: the spread of the strip's ink in the place's box against the typical place's,
-    /// at most 1. Where a letter is worn away the box is nearly blank, and any drawn letter
-    /// correlates with what little is left by chance.
-    fn scores_under(&mut self, letters: &[char], fit_on: &[Option<char>], alphabet: &Alphabet) -> Vec<Scored> {
-        let Some(layout) = self.fit(fit_on, alphabet) else { return vec![Scored { likeness: 0.0, say: 1.0 }; letters.len()] };
-        let says = self.says(&layout, letters.len());
-        letters.iter().zip(says).enumerate().map(|(place, (&l, say))| Scored { likeness: f64::from(self.near(l, &layout, place, alphabet)), say }).collect()
+    /// Scores of `letters` under `layout`, each with the say its place has: the spread of
+    /// the strip's ink in the place's box against the typical place's, at most 1. Where a
+    /// letter is worn away the box is nearly blank, and any drawn letter correlates with
+    /// what little is left by chance.
+    fn scores_at(&mut self, letters: &[char], layout: &Layout, alphabet: &Alphabet) -> Vec<Scored> {
+        let says = self.says(layout, letters.len());
+        letters.iter().zip(says).enumerate().map(|(place, (&l, say))| Scored { likeness: f64::from(self.near(l, layout, place, alphabet)), say }).collect()
     }
 
-    /// The say of each of `count` places under `layout` (see [`Letters::scores_under`]).
+    /// The say of each of `count` places under `layout` (see [`Letters::scores_at`]).
     fn says(&self, layout: &Layout, count: usize) -> Vec<f64> {
         let (top, bottom) = self.band;
         let spreads: Vec<f64> = (0..count)
@@ -739,7 +739,9 @@ pub fn evidence(letters: &mut Letters, alphabet: &Alphabet, name: &str, other: &
         // Measured: shapes alone identified 106 (was 104) of the seed-11 set's 124 seals and
         // 114 (113) of the corpus' 118 with the half; readings and shapes, the same.
         if shared.iter().flatten().count() >= MIN_SHARED.max(a.len() / 2) {
-            let (sa, sb) = (letters.scores_under(&a, &shared, alphabet), letters.scores_under(&b, &shared, alphabet));
+            // One layout, fitted on the shared letters, for both names.
+            let Some(layout) = letters.fit(&shared, alphabet) else { return 0.0 };
+            let (sa, sb) = (letters.scores_at(&a, &layout, alphabet), letters.scores_at(&b, &layout, alphabet));
             let own = |place: usize| shared.get(place).is_some_and(Option::is_none);
             return mean_where(&sa, own) - mean_where(&sb, own);
         }
