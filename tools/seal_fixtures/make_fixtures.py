@@ -5,7 +5,7 @@ Why: the seal detector, reader and copy finder (src/seals/) need page images who
 is known exactly — where each seal is, whose name it carries, which impressions are
 copy-pasted from one another and which are genuine re-inkings of the same stamp — and
 real dossiers cannot be committed. Everything here is synthetic, drawn with Pillow from
-the system CJK fonts (Noto CJK, WenQuanYi Zen Hei, AR PL UMing), so the fixtures carry no
+the system CJK fonts (Noto CJK, WenQuanYi Zen Hei, AR PL UMing and SungtiL GB), so the fixtures carry no
 third-party content.
 
 What it draws (A4 at 150 dpi, JPEG quality ~75, like a desk scanner):
@@ -26,6 +26,8 @@ files = a planted copy; same stamp id, different impression = a genuine pair).
 Usage:
     python3 tools/seal_fixtures/make_fixtures.py [--out fixtures/seals] [--extra N --seed S]
 --extra N adds N random pages (for measuring on a bigger set; not committed).
+--seal-faces path#index,... draws the extra pages' seals in those faces instead (a set in
+faces the product's letter shapes do not use: how it fares on seals cut in other faces).
 Needs python3-pil and python3-numpy (Debian packages).
 """
 
@@ -49,6 +51,9 @@ FONTS = {
     "zenhei": ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
     "uming": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
     "serif": ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
+    # A thin Song (fonts-arphic-gbsn00lp), as many real seals are cut: not among the
+    # product's letter faces.
+    "sungti": ("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf", 0),
 }
 SEAL_FONTS = ["serif_bold", "sans_bold", "zenhei"]
 
@@ -236,7 +241,15 @@ def main():
     ap.add_argument("--out", default="fixtures/seals")
     ap.add_argument("--seed", type=int, default=20240122)
     ap.add_argument("--extra", type=int, default=0, help="random extra pages (measurement sets)")
+    ap.add_argument("--seal-faces", default="", help="path#index,... : faces the extra pages' seals are drawn in")
     args = ap.parse_args()
+    extra_fonts = SEAL_FONTS
+    if args.seal_faces:
+        extra_fonts = []
+        for k, face in enumerate(args.seal_faces.split(",")):
+            path, index = face.rsplit("#", 1)
+            FONTS[f"given{k}"] = (path, int(index))
+            extra_fonts.append(f"given{k}")
     os.makedirs(args.out, exist_ok=True)
     rng = np.random.default_rng(args.seed)
     truth = {"dpi": DPI, "files": {}}
@@ -388,15 +401,22 @@ def main():
             continue
         if kind < 0.75:
             text = str(rng.choice(cities)) + "人力资源和社会保障局"
-            st = Stamp(f"x{k}", text, 42, 42, str(rng.choice(SEAL_FONTS)))
+            st = Stamp(f"x{k}", text, 42, 42, str(rng.choice(extra_fonts)))
         elif kind < 0.9:
             d_mm = float(rng.choice([32, 36, 40]))
-            st = Stamp(f"x{k}", str(rng.choice(units)), d_mm, d_mm, str(rng.choice(SEAL_FONTS)))
+            st = Stamp(f"x{k}", str(rng.choice(units)), d_mm, d_mm, str(rng.choice(extra_fonts)))
         else:
-            st = Stamp(f"x{k}", str(rng.choice(units)), 45, 30, str(rng.choice(SEAL_FONTS)), star=False)
+            st = Stamp(f"x{k}", str(rng.choice(units)), 45, 30, str(rng.choice(extra_fonts)), star=False)
         ink = str(rng.choice(["red", "red", "red", "orange", "magenta", "faded"]))
         alpha = new_impression(st, rng, dropout=float(rng.uniform(0.05, 0.35)))
         page_with(name, report, st.text, [(st, alpha, ink, None, imp_id())], note="extra")
+
+    # Drawn last, from a random stream of its own, so that every page above stays as it was.
+    rng = np.random.default_rng(args.seed + 1)
+    chaoyang = Stamp("chaoyang", "朝阳市人力资源和社会保障局", 42, 42, "sungti")
+    page_with("seal_thin_song.jpg", report, chaoyang.text,
+              [(chaoyang, impression(chaoyang.design, rng, rotation=-12.0, pressure=0.9, dropout=0.15, spread=-1), "red", None, imp_id())],
+              note="a thin Song face the product does not draw letters in, pressed lightly: hairline strokes")
 
     with open(os.path.join(args.out, "truth.json"), "w", encoding="utf-8") as fh:
         json.dump(truth, fh, ensure_ascii=False, indent=1, sort_keys=True)
