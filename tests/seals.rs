@@ -448,6 +448,18 @@ fn crop_is_a_png_of_the_box() {
 }
 
 /// Two seals on one page are both found (bureau and unit).
+/// A seal whose letters are hairlines keeps the threshold they showed at, against which its
+/// letters are centred and compared by shape (`unwrap::shape_strip`); a crisp seal's is the
+/// page's own.
+#[test]
+fn hairline_letters_are_read_against_their_own_threshold() {
+    let ring = |name: &str| detected()[name][0].ring.clone().expect("a detected seal keeps its ring");
+    let thin = ring("seal_thin_song.jpg");
+    assert!(thin.letters_threshold < 0.5 * thin.threshold, "thin Song seal: letters at {:.1}, page at {:.1}", thin.letters_threshold, thin.threshold);
+    let crisp = ring("seal_body_over_text.jpg");
+    assert_eq!(crisp.letters_threshold, crisp.threshold);
+}
+
 #[test]
 fn two_seals_on_one_page() {
     assert_eq!(detected()["seal_two_on_page.jpg"].len(), 2);

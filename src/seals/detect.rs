@@ -84,6 +84,11 @@ pub struct Found {
     pub confidence: f64,
     /// The redness threshold the seal was segmented with.
     pub threshold: f64,
+    /// The redness its letters showed at: `threshold`, or [`Params::faint_text_relative`]
+    /// of it where they are hairlines. Where the letters lie and the strip their shapes are
+    /// compared on are read against it (`unwrap`); the OCR's strip keeps `threshold`, whose
+    /// contrast its readings were calibrated on.
+    pub letters_threshold: f64,
     pub evidence: Evidence,
 }
 
@@ -640,6 +645,7 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
     let band_area = area * (0.85f64.powi(2) - 0.6f64.powi(2)) / SECTORS as f64;
     let has_text = |n: &&u32| **n as f64 > band_area * 0.02;
     let mut text = text_sector.iter().filter(has_text).count() as f64 / SECTORS as f64;
+    let mut letters_threshold = threshold;
     if text < params.min_text_coverage && ring >= params.min_ring_coverage {
         // Measured (session 12) on seals cut in AR PL SungtiL GB, Noto Serif/Sans CJK Black
         // and WenQuanYi Micro Hei (fixtures/seals/README.md): 40 of 123 cut in SungtiL alone
@@ -656,6 +662,7 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
             }
         }
         text = faint_sector.iter().filter(has_text).count() as f64 / SECTORS as f64;
+        letters_threshold = threshold * params.faint_text_relative;
     }
     let centre_fill = n_centre as f64 / (area * 0.09);
     let fill = n_inside as f64 / (area * 0.86 * 0.86);
@@ -691,6 +698,7 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
         bbox: [bx0 as u32, by0 as u32, (bx1 - bx0) as u32, (by1 - by0) as u32],
         confidence,
         threshold,
+        letters_threshold,
         evidence: Evidence { ring, text, centre: centre_fill, fill, fit },
     })
 }

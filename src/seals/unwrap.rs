@@ -46,7 +46,7 @@ pub const SHAPE_CONTRAST: (f64, f64) = (0.0, 8.0);
 /// The text band of `seal` as a strip, ink black on white, centred opposite the band's
 /// widest gap (what the OCR reads).
 pub fn strip(image: &RgbImage, seal: &Found, direction: Direction, contrast: (f64, f64)) -> GrayImage {
-    strip_around(image, seal, direction, contrast, text_centre(image, seal))
+    strip_around(image, seal, direction, (contrast, seal.threshold), text_centre(image, seal))
 }
 
 /// The upper arc at [`SHAPE_CONTRAST`], centred on the seal's axis of symmetry
@@ -56,10 +56,11 @@ pub fn strip(image: &RgbImage, seal: &Found, direction: Direction, contrast: (f6
 /// the gap-centred strip: its readings were calibrated on it (defect-13's wrong seal is
 /// named by its reading, not on the symmetric strip).
 pub fn shape_strip(image: &RgbImage, seal: &Found) -> GrayImage {
-    strip_around(image, seal, Direction::Clockwise, SHAPE_CONTRAST, symmetry_centre(image, seal))
+    strip_around(image, seal, Direction::Clockwise, (SHAPE_CONTRAST, seal.letters_threshold), symmetry_centre(image, seal))
 }
 
-fn strip_around(image: &RgbImage, seal: &Found, direction: Direction, contrast: (f64, f64), centre: f64) -> GrayImage {
+/// `contrast` as multiples of a redness threshold, and that threshold.
+fn strip_around(image: &RgbImage, seal: &Found, direction: Direction, (contrast, threshold): ((f64, f64), f64), centre: f64) -> GrayImage {
     let (rx, ry) = (seal.rx.max(1.0), seal.ry.max(1.0));
     let r = rx.min(ry);
     let is_oval = rx.max(ry) / r >= OVAL_RATIO;
@@ -74,8 +75,8 @@ fn strip_around(image: &RgbImage, seal: &Found, direction: Direction, contrast: 
         Direction::Clockwise => (centre - span / 2.0, span / width as f64, OUTER, INNER),
         Direction::CounterClockwise => (centre + std::f64::consts::PI + span / 2.0, -span / width as f64, INNER, OUTER),
     };
-    // Map redness to darkness: the segmentation threshold is light grey, strong ink black.
-    let t = seal.threshold.max(1.0);
+    // Map redness to darkness: the threshold is light grey, strong ink black.
+    let t = threshold.max(1.0);
     let mut out = GrayImage::new(width, height);
     for col in 0..width {
         let phi = start + step * (col as f64 + 0.5);
@@ -124,7 +125,7 @@ fn band_ink(image: &RgbImage, seal: &Found) -> [f64; GAP_SECTORS] {
             for dphi in [-0.3, 0.0, 0.3] {
                 let a = phi + dphi * std::f64::consts::TAU / GAP_SECTORS as f64;
                 let (x, y) = seal.point(rho * a.cos(), rho * a.sin());
-                if sample_redness(image, x, y) >= seal.threshold {
+                if sample_redness(image, x, y) >= seal.letters_threshold {
                     hits += 1;
                 }
             }
@@ -219,7 +220,7 @@ mod tests {
                 img.put_pixel(148 + dx, 150 - 75 + dy, image::Rgb([220, 20, 20]));
             }
         }
-        let seal = Found { cx: 150.0, cy: 150.0, rx: 100.0, ry: 100.0, angle: 0.0, bbox: [50, 50, 200, 200], confidence: 1.0, threshold: 40.0, evidence: Evidence::default() };
+        let seal = Found { cx: 150.0, cy: 150.0, rx: 100.0, ry: 100.0, angle: 0.0, bbox: [50, 50, 200, 200], confidence: 1.0, threshold: 40.0, letters_threshold: 40.0, evidence: Evidence::default() };
         let s = strip(&img, &seal, Direction::Clockwise, CONTRASTS[0]);
         let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
         for (x, y, p) in s.enumerate_pixels() {
@@ -259,7 +260,7 @@ mod tests {
             }
             phi += 0.002;
         }
-        let seal = Found { cx, cy, rx, ry, angle: 0.0, bbox: [50, 50, 300, 200], confidence: 1.0, threshold: 40.0, evidence: Evidence::default() };
+        let seal = Found { cx, cy, rx, ry, angle: 0.0, bbox: [50, 50, 300, 200], confidence: 1.0, threshold: 40.0, letters_threshold: 40.0, evidence: Evidence::default() };
         let s = strip(&img, &seal, Direction::Clockwise, CONTRASTS[0]);
         let column_at = |degrees_from_top: f64| ((0.5 + degrees_from_top / SPAN_DEG) * f64::from(s.width())) as u32;
         let top = inked_rows(&s, column_at(0.0));
