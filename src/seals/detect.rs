@@ -502,6 +502,9 @@ fn solve(mut m: [[f64; 5]; 5], mut v: [f64; 5]) -> Option<[f64; 5]> {
 }
 
 const SECTORS: usize = 72;
+/// The letters' outer half, in normalised radius: a big glyph inside a ring (a logo)
+/// barely reaches it.
+const TEXT_BAND: std::ops::Range<f64> = 0.6..0.85;
 
 /// Outer boundary points: in each angular sector of `e`, the ink pixel with the largest
 /// normalised radius (≤ `limit`).
@@ -625,8 +628,7 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
         if (0.86..=1.03).contains(&rho) {
             ring_sector[s] = true;
         }
-        // The letters' outer half: a big glyph inside a ring (a logo) barely reaches it.
-        if (0.6..0.85).contains(&rho) {
+        if TEXT_BAND.contains(&rho) {
             text_sector[s] += 1;
         }
         if rho < 0.3 {
@@ -642,7 +644,7 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
     let area = std::f64::consts::PI * e.rx * e.ry;
     let ring = ring_sector.iter().filter(|&&b| b).count() as f64 / SECTORS as f64;
     // A sector "has text" when its ink covers a few percent of the band's area there.
-    let band_area = area * (0.85f64.powi(2) - 0.6f64.powi(2)) / SECTORS as f64;
+    let band_area = area * (TEXT_BAND.end.powi(2) - TEXT_BAND.start.powi(2)) / SECTORS as f64;
     let has_text = |n: &&u32| **n as f64 > band_area * 0.02;
     let mut text = text_sector.iter().filter(has_text).count() as f64 / SECTORS as f64;
     let mut letters_threshold = threshold;
@@ -653,16 +655,15 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
         // oval name still showed 0.17-0.19, at 0.35 of it 0.36-0.39. A ringed logo shows
         // 0.06 there, a hand-drawn oval 0.07; no seal-free page of any set, nor a real-world
         // PDF, gained a seal.
-        let faint = ink_in(image, crop, threshold * params.faint_text_relative);
+        letters_threshold = threshold * params.faint_text_relative;
         let mut faint_sector = [0u32; SECTORS];
-        for &(px, py) in &faint.points {
+        for &(px, py) in &ink_in(image, crop, letters_threshold).points {
             let (u, v) = e.normalise(px as f64, py as f64);
-            if (0.6..0.85).contains(&(u * u + v * v).sqrt()) {
+            if TEXT_BAND.contains(&(u * u + v * v).sqrt()) {
                 faint_sector[sector(u, v)] += 1;
             }
         }
         text = faint_sector.iter().filter(has_text).count() as f64 / SECTORS as f64;
-        letters_threshold = threshold * params.faint_text_relative;
     }
     let centre_fill = n_centre as f64 / (area * 0.09);
     let fill = n_inside as f64 / (area * 0.86 * 0.86);

@@ -46,7 +46,7 @@ pub const SHAPE_CONTRAST: (f64, f64) = (0.0, 8.0);
 /// The text band of `seal` as a strip, ink black on white, centred opposite the band's
 /// widest gap (what the OCR reads).
 pub fn strip(image: &RgbImage, seal: &Found, direction: Direction, contrast: (f64, f64)) -> GrayImage {
-    strip_around(image, seal, direction, (contrast, seal.threshold), text_centre(image, seal))
+    strip_around(image, seal, direction, contrast, seal.threshold, text_centre(image, seal))
 }
 
 /// The upper arc at [`SHAPE_CONTRAST`], centred on the seal's axis of symmetry
@@ -56,11 +56,11 @@ pub fn strip(image: &RgbImage, seal: &Found, direction: Direction, contrast: (f6
 /// the gap-centred strip: its readings were calibrated on it (defect-13's wrong seal is
 /// named by its reading, not on the symmetric strip).
 pub fn shape_strip(image: &RgbImage, seal: &Found) -> GrayImage {
-    strip_around(image, seal, Direction::Clockwise, (SHAPE_CONTRAST, seal.letters_threshold), symmetry_centre(image, seal))
+    strip_around(image, seal, Direction::Clockwise, SHAPE_CONTRAST, seal.letters_threshold, symmetry_centre(image, seal))
 }
 
-/// `contrast` as multiples of a redness threshold, and that threshold.
-fn strip_around(image: &RgbImage, seal: &Found, direction: Direction, (contrast, threshold): ((f64, f64), f64), centre: f64) -> GrayImage {
+/// `contrast` is in multiples of `threshold`, a redness.
+fn strip_around(image: &RgbImage, seal: &Found, direction: Direction, contrast: (f64, f64), threshold: f64, centre: f64) -> GrayImage {
     let (rx, ry) = (seal.rx.max(1.0), seal.ry.max(1.0));
     let r = rx.min(ry);
     let is_oval = rx.max(ry) / r >= OVAL_RATIO;
