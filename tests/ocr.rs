@@ -267,3 +267,33 @@ fn scanned_roster_table_is_read_row_for_row() {
     let rows: Vec<u32> = table.records.iter().map(|r| r.row).collect();
     assert!(rows.windows(2).all(|w| w[0] < w[1]), "records keep their visual row order: {rows:?}");
 }
+
+/// Leptonica, under Tesseract, prints its own messages to stderr: laying out defect-04's
+/// blurred report, "Error in boxClipToRectangle: box outside rectangle". They belong in
+/// the log (debug, target `leptonica`), not as raw lines amid the structured ones.
+#[test]
+fn leptonica_messages_reach_the_log_not_raw_stderr() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus/defect-04-bad-scan.zip");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&corpus).unwrap()).unwrap();
+    let name = archive.file_names().filter_map(Result::ok).find(|n| n.ends_with("推荐报告.pdf")).expect("defect-04 has its report").into_owned();
+    let mut report = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name(&name).unwrap(), &mut report).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, report).unwrap();
+    let extract = |log: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dossier-verify"));
+        command.arg("extract").arg(&path).env("OMP_THREAD_LIMIT", "1").env_remove("DOSSIER_VERIFY_LOG");
+        if let Some(filter) = log {
+            command.env("DOSSIER_VERIFY_LOG", filter);
+        }
+        let out = command.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let quiet = extract(None);
+    assert!(!quiet.contains("boxClipToRectangle"), "nothing of Leptonica's on stderr by default: {quiet}");
+    let logged = extract(Some("leptonica=debug"));
+    let line = logged.lines().find(|l| l.contains("boxClipToRectangle")).unwrap_or_else(|| panic!("Leptonica's message logged: {logged}"));
+    assert!(line.contains("DEBUG") && line.contains("leptonica"), "a debug event of target leptonica: {line}");
+}

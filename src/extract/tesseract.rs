@@ -59,6 +59,32 @@ mod sys {
         pub fn TessMonitorDelete(monitor: *mut ETEXT_DESC);
         pub fn TessMonitorSetDeadlineMSecs(monitor: *mut ETEXT_DESC, deadline: c_int);
     }
+
+    // Leptonica, the image library under Tesseract (`leptonica/allheaders.h`).
+    #[link(name = "lept")]
+    extern "C" {
+        pub fn leptSetStderrHandler(handler: Option<unsafe extern "C" fn(message: *const c_char)>);
+    }
+}
+
+/// Leptonica prints its messages ("Error in boxClipToRectangle: box outside rectangle",
+/// from Tesseract laying out a blurred scan) straight to stderr: unstructured lines amid
+/// the JSON logs, tied to no dossier, about nothing the reader can act on. They go to the
+/// log instead, at debug level under the target `leptonica`, within the span (dossier,
+/// file) of the page being read.
+unsafe extern "C" fn leptonica_message(message: *const c_char) {
+    if message.is_null() {
+        return;
+    }
+    // SAFETY: Leptonica passes a NUL-terminated string that lives for the call.
+    let text = unsafe { CStr::from_ptr(message) }.to_string_lossy();
+    tracing::debug!(target: "leptonica", "{}", text.trim_end());
+}
+
+fn route_leptonica_messages() {
+    static ROUTED: std::sync::Once = std::sync::Once::new();
+    // SAFETY: the handler is a plain function that neither unwinds nor keeps the pointer.
+    ROUTED.call_once(|| unsafe { sys::leptSetStderrHandler(Some(leptonica_message)) });
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +138,7 @@ impl Drop for Engine {
 impl Engine {
     /// Loads `language` (e.g. "chi_sim") from the system's tessdata.
     pub fn new(language: &str) -> Result<Engine, EngineError> {
+        route_leptonica_messages();
         let init = || EngineError::Init(language.to_string());
         let lang = CString::new(language).map_err(|_| init())?;
         // SAFETY: a fresh handle; null only if allocation failed.
@@ -238,6 +265,8 @@ mod tests {
             assert!(capi.contains(&format!("TESS_API {prototype}")), "capi.h declares {prototype}");
         }
         assert!(capi.contains("# define BOOL int"), "BOOL is an int");
+        let leptonica = std::fs::read_to_string("/usr/include/leptonica/allheaders.h").unwrap_or_else(|e| panic!("/usr/include/leptonica/allheaders.h (libleptonica-dev): {e}"));
+        assert!(words(&leptonica).contains("LEPT_DLL extern void leptSetStderrHandler ( void ( *handler ) ( const char * ) );"), "allheaders.h declares leptSetStderrHandler");
         let types = words(&read("publictypes.h"));
         for (name, value) in [("PSM_AUTO", sys::PSM_AUTO), ("PSM_SINGLE_LINE", sys::PSM_SINGLE_LINE)] {
             assert!(types.contains(&format!("{name} = {value},")), "{name} = {value}");
