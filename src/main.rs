@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use tracing_subscriber::fmt::format::FmtSpan;
 
 use dossier_verify::{Config, DossierMeta};
 
@@ -76,6 +77,11 @@ fn main() -> ExitCode {
         // damage is already a finding of its own, so its log lines are noise to operators.
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DOSSIER_VERIFY_LOG").unwrap_or_else(|_| "warn,lopdf=off".into()))
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal: a log file or journald gets plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        // Each enabled span's time on closing (a page's OCR, a seal's judging, a job):
+        // how an operator sees where a dossier's time went.
+        .with_span_events(if std::env::var_os("DOSSIER_VERIFY_LOG_TIMINGS").is_some() { FmtSpan::CLOSE } else { FmtSpan::NONE })
         .init();
     let cli = Cli::parse();
     match run(cli) {

@@ -268,6 +268,17 @@ fn scanned_roster_table_is_read_row_for_row() {
     assert!(rows.windows(2).all(|w| w[0] < w[1]), "records keep their visual row order: {rows:?}");
 }
 
+/// The stderr of `dossier-verify extract path`, with `envs` set (and any log filter of the
+/// calling environment removed first).
+fn extract_stderr(path: &Path, envs: &[(&str, &str)]) -> String {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dossier-verify"));
+    command.arg("extract").arg(path).env("OMP_THREAD_LIMIT", "1").env_remove("DOSSIER_VERIFY_LOG").env_remove("DOSSIER_VERIFY_LOG_TIMINGS");
+    command.envs(envs.iter().copied());
+    let out = command.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// Leptonica, under Tesseract, prints its own messages to stderr: laying out defect-04's
 /// blurred report, "Error in boxClipToRectangle: box outside rectangle". They belong in
 /// the log (debug, target `leptonica`), not as raw lines amid the structured ones.
@@ -281,19 +292,23 @@ fn leptonica_messages_reach_the_log_not_raw_stderr() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.pdf");
     std::fs::write(&path, report).unwrap();
-    let extract = |log: Option<&str>| {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dossier-verify"));
-        command.arg("extract").arg(&path).env("OMP_THREAD_LIMIT", "1").env_remove("DOSSIER_VERIFY_LOG");
-        if let Some(filter) = log {
-            command.env("DOSSIER_VERIFY_LOG", filter);
-        }
-        let out = command.output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    };
-    let quiet = extract(None);
+    let quiet = extract_stderr(&path, &[]);
     assert!(!quiet.contains("boxClipToRectangle"), "nothing of Leptonica's on stderr by default: {quiet}");
-    let logged = extract(Some("leptonica=debug"));
+    let logged = extract_stderr(&path, &[("DOSSIER_VERIFY_LOG", "leptonica=debug")]);
     let line = logged.lines().find(|l| l.contains("boxClipToRectangle")).unwrap_or_else(|| panic!("Leptonica's message logged: {logged}"));
     assert!(line.contains("DEBUG") && line.contains("leptonica"), "a debug event of target leptonica: {line}");
+}
+
+/// `DOSSIER_VERIFY_LOG_TIMINGS` logs each enabled span's time as it closes: a page's OCR
+/// and its seal detection (what `tools/seal_share.py` adds up); without it, no timings.
+#[test]
+fn span_timings_are_logged_on_request() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/extract/scan_seal.pdf");
+    let filter = ("DOSSIER_VERIFY_LOG", "warn,dossier_verify::extract::ocr=debug,dossier_verify::seals=debug");
+    let timed = extract_stderr(&path, &[filter, ("DOSSIER_VERIFY_LOG_TIMINGS", "1")]);
+    for span in ["ocr{", "seals{page=1}"] {
+        assert!(timed.lines().any(|l| l.contains(span) && l.contains("close time.busy=")), "{span} timed: {timed}");
+    }
+    let untimed = extract_stderr(&path, &[filter]);
+    assert!(!untimed.contains("time.busy"), "no timings unless asked: {untimed}");
 }
