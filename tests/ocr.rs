@@ -301,6 +301,7 @@ fn leptonica_messages_reach_the_log_not_raw_stderr() {
 
 /// `DOSSIER_VERIFY_LOG_TIMINGS` logs each enabled span's time as it closes: a page's OCR
 /// and its seal detection (what `tools/seal_share.py` adds up); without it, no timings.
+/// Into a pipe the lines are plain text (colour codes would split `close time.busy=`).
 #[test]
 fn span_timings_are_logged_on_request() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/extract/scan_seal.pdf");

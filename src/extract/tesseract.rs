@@ -68,8 +68,8 @@ mod sys {
 }
 
 /// Leptonica prints its messages ("Error in boxClipToRectangle: box outside rectangle",
-/// from Tesseract laying out a blurred scan) straight to stderr: unstructured lines amid
-/// the JSON logs, tied to no dossier, about nothing the reader can act on. They go to the
+/// from Tesseract laying out a blurred scan) straight to stderr: bare lines amid the
+/// log's, tied to no dossier, about nothing the reader can act on. They go to the
 /// log instead, at debug level under the target `leptonica`, within the span (dossier,
 /// file) of the page being read.
 unsafe extern "C" fn leptonica_message(message: *const c_char) {
