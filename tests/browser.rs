@@ -118,6 +118,17 @@ async fn a_reviewer_sees_the_report_of_an_uploaded_dossier_in_chromium() {
     for text in named_by_shapes {
         assert!(dom.contains(&format!("{text}（逐字比对字形确认）")), "{text} shown as named by shapes");
     }
+    // An OCR reading (clean-01's certificate seal: its ring is read for the report) carries
+    // Tesseract's confidence, shown beside it; a name read by shape has none.
+    let all_stamps: Vec<&serde_json::Value> = report["documents"].as_array().unwrap().iter().flat_map(|d| d["stamps"].as_array().unwrap()).collect();
+    let read_by_ocr: Vec<&&serde_json::Value> = all_stamps.iter().filter(|s| s["read_by"] == "ocr").collect();
+    assert!(!read_by_ocr.is_empty(), "clean-01 has a seal read by OCR: {all_stamps:?}");
+    for stamp in read_by_ocr {
+        let confidence = stamp["text_confidence"].as_f64().unwrap_or_else(|| panic!("an OCR reading's confidence: {stamp}"));
+        assert!((0.0..=1.0).contains(&confidence), "{stamp}");
+        assert!(dom.contains(&format!("识别置信度 {:.0}%", confidence * 100.0)), "{stamp} shown with its confidence");
+    }
+    assert!(all_stamps.iter().filter(|s| s["read_by"] == "letter_shapes").all(|s| s.get("text_confidence").is_none()), "no confidence on names read by shape");
 
     // A screenshot for people to look at (kept under target/ for the record).
     let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-report.png");

@@ -34,6 +34,7 @@ pub fn build(dossier: &Dossier, extracted: &Extracted, findings: Vec<Finding>, r
                     text: s.text.clone(),
                     confidence: round3(s.confidence),
                     read_by: s.read_by.map(|r| r.as_str().to_string()),
+                    text_confidence: (s.read_by == Some(crate::seals::ReadBy::Ocr)).then(|| round3(s.text_confidence)),
                     issuer_check: s.issuer_check.map(|c| c.as_str().to_string()),
                 })
                 .collect(),

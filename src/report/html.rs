@@ -365,7 +365,10 @@ fn stamp_text(stamp: &StampSummary) -> String {
     match (stamp.text.as_deref(), stamp.read_by.as_deref()) {
         (None, _) => "（未能识读）".to_string(),
         (Some(text), Some("letter_shapes")) => format!("{text}（逐字比对字形确认）"),
-        (Some(text), Some("ocr")) => format!("{text}（文字识别结果，可能有误字）"),
+        (Some(text), Some("ocr")) => match stamp.text_confidence {
+            Some(c) => format!("{text}（文字识别结果，识别置信度 {:.0}%，可能有误字）", c * 100.0),
+            None => format!("{text}（文字识别结果，可能有误字）"),
+        },
         (Some(text), _) => text.to_string(),
     }
 }
@@ -492,6 +495,7 @@ mod tests {
             text: text.map(str::to_string),
             confidence: 0.9,
             read_by: text.map(|_| "ocr".to_string()),
+            text_confidence: text.map(|_| 0.23),
             issuer_check: check.map(str::to_string),
         };
         let mut r = report();
@@ -511,6 +515,7 @@ mod tests {
         assert_eq!(rows.len(), 4, "{html}");
         assert!(rows[0].starts_with("\">") && rows[0].contains("<td>是</td>"), "{}", rows[0]);
         assert!(rows[1].starts_with(" mismatch\">") && rows[1].contains("否，是其他单位的公章"), "{}", rows[1]);
+        assert!(rows[1].contains("锦州市职业技能培训中心（文字识别结果，识别置信度 23%，可能有误字）"), "an OCR reading says how sure it is: {}", rows[1]);
         assert!(rows[2].contains("（未能识读）") && rows[2].contains("未能确认：印文模糊或残缺，请对照截图核对"), "{}", rows[2]);
         assert!(rows[3].contains("<td>—</td>"), "a seal no body had to stamp: {}", rows[3]);
     }

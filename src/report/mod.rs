@@ -124,6 +124,11 @@ pub struct StampSummary {
     /// the field existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_by: Option<String>,
+    /// Extension: for a `text` read by OCR, Tesseract's mean confidence in it, in [0, 1] (a
+    /// worn ring reads as garbage at 0.2–0.4). Absent for a name read by its letter shapes,
+    /// when nothing was read, and in reports stored before the field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_confidence: Option<f64>,
     /// Extension: whether this is the seal its document must carry: `confirmed`,
     /// `other_body` (`STAMP_ISSUER_MISMATCH`) or `unconfirmed` (`STAMP_ISSUER_UNCONFIRMED`).
     /// Absent on documents that need no seal, and in reports stored before the field existed.

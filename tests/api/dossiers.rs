@@ -245,7 +245,7 @@ async fn the_report_page_shows_each_seal_crop_beside_its_page_thumbnail() {
             pages: Some(1),
             text_source: "ocr".into(),
             ocr_confidence: Some(0.9),
-            stamps: vec![StampSummary { page: 1, bbox: [10, 20, 30, 40], text: Some("沈阳市人力资源和社会保障局".into()), confidence: 0.9, read_by: Some("letter_shapes".into()), issuer_check: Some("confirmed".into()) }],
+            stamps: vec![StampSummary { page: 1, bbox: [10, 20, 30, 40], text: Some("沈阳市人力资源和社会保障局".into()), confidence: 0.9, read_by: Some("letter_shapes".into()), text_confidence: None, issuer_check: Some("confirmed".into()) }],
             classified_by: vec!["文件名:推荐报告".into()],
         }],
         rosters: vec![],
