@@ -447,7 +447,6 @@ fn crop_is_a_png_of_the_box() {
     assert_eq!((crop.width(), crop.height()), (seal.bbox[2], seal.bbox[3]));
 }
 
-/// Two seals on one page are both found (bureau and unit).
 /// A seal whose letters are hairlines keeps the threshold they showed at, against which its
 /// letters are centred and compared by shape (`unwrap::shape_strip`); a crisp seal's is the
 /// page's own.
@@ -460,9 +459,53 @@ fn hairline_letters_are_read_against_their_own_threshold() {
     assert_eq!(crisp.letters_threshold, crisp.threshold);
 }
 
+/// Two seals on one page are both found (bureau and unit).
 #[test]
 fn two_seals_on_one_page() {
     assert_eq!(detected()["seal_two_on_page.jpg"].len(), 2);
+}
+
+/// Two bodies' seals pressed side by side, touching or one over the other's edge (a joint
+/// stamping): both are found where they lie and named; one pressed a quarter over the
+/// other's ring, both found and neither taken for another body (its covered letters may
+/// leave it unconfirmed). Composed from two fixture seals as
+/// ink on ink (the darker of the two at each pixel, channel by channel). Before the second
+/// chance (`seals::detect`, `Reach::PRESSED`), touching rings made one region two seals
+/// long and neither was found; overlapping ones, only one.
+#[test]
+fn seals_pressed_against_each_other_are_both_found() {
+    let truth = truth();
+    let piece = |name: &str| {
+        let t = &truth.files[name].seals[0];
+        let page = image::open(dir().join(name)).expect("fixture").to_rgb8();
+        (image::imageops::crop_imm(&page, t.bbox[0], t.bbox[1], t.bbox[2], t.bbox[3]).to_image(), t.issuer.clone())
+    };
+    let (left, right) = (piece("seal_body_orange.jpg"), piece("seal_body_magenta.jpg"));
+    let config = dossier_verify::config::Config::builtin().expect("built-in config");
+    for gap in [0i64, -30, -60] {
+        let mut page = image::RgbImage::from_pixel(1240, 1754, image::Rgb([250, 250, 248]));
+        let right_x = 300 + i64::from(left.0.width()) + gap;
+        let places = [((300i64, 800i64), &left), ((right_x, 805), &right)];
+        for ((x0, y0), (ink, _)) in places {
+            for (x, y, p) in ink.enumerate_pixels() {
+                let at = page.get_pixel_mut((x0 + i64::from(x)) as u32, (y0 + i64::from(y)) as u32);
+                *at = image::Rgb([at.0[0].min(p.0[0]), at.0[1].min(p.0[1]), at.0[2].min(p.0[2])]);
+            }
+        }
+        let found = seals::detect(1, &page);
+        assert_eq!(found.len(), 2, "gap {gap}: {:?}", found.iter().map(|s| s.bbox).collect::<Vec<_>>());
+        for ((x0, y0), (ink, issuer)) in places {
+            let true_box = [x0 as u32, y0 as u32, ink.width(), ink.height()];
+            let seal = found.iter().max_by(|a, b| iou(a.bbox, true_box).total_cmp(&iou(b.bbox, true_box))).expect("two seals");
+            assert!(iou(seal.bbox, true_box) >= 0.8, "gap {gap}: {issuer}'s seal at {:?}, truly {true_box:?}", seal.bbox);
+            let judged = judged(seal, issuer, &candidates(&config, issuer, &[]), &[], &config);
+            if gap >= -30 {
+                assert_eq!(verdict(&judged), read::Identified::Expected, "gap {gap}: {issuer}'s seal named: {:?} {:?}", judged.text, judged.verdicts);
+            } else {
+                assert!(!matches!(verdict(&judged), read::Identified::Other(..)), "gap {gap}: {issuer}'s seal not accused: {:?}", judged.verdicts);
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------- the dossier corpus

@@ -188,18 +188,65 @@ pub fn find(image: &RgbImage, params: &Params) -> Vec<Found> {
     }
 
     let mut found = Vec::new();
+    let mut second_chance = Vec::new();
     for r in merged {
         let (rw, rh) = ((r.x1 - r.x0 + 1) as f64 * f, (r.y1 - r.y0 + 1) as f64 * f);
         let (lo, hi) = (rw.min(rh), rw.max(rh));
+        let bbox = [r.x0 as f64 * f, r.y0 as f64 * f, rw, rh];
+        if hi > max_d * 1.15 && hi <= max_d * 2.3 && (min_d * 0.8..=max_d * 1.15).contains(&lo) {
+            second_chance.extend(pair_ends(bbox));
+            continue;
+        }
         if hi < min_d * 0.8 || hi > max_d * 1.15 || lo / hi < params.min_axis_ratio * 0.85 || lo < min_d * 0.5 {
             continue;
         }
-        let bbox = [r.x0 as f64 * f, r.y0 as f64 * f, rw, rh];
-        if let Some(seal) = fit_and_judge(image, bbox, threshold, params, (min_d, max_d)) {
+        match fit_and_judge(image, bbox, threshold, params, (min_d, max_d), Reach::ALONE) {
+            Some(seal) => found.push(seal),
+            None => second_chance.push(bbox),
+        }
+    }
+    let mut found = suppress_overlaps(found);
+    // Seals pressed against or over another (two bodies stamping side by side): their
+    // rings make one region two seals long, or the neighbour's ring, inside the margin
+    // around a candidate, pulls its fit outward. Such candidates are fitted again within
+    // the ring's own reach; what that finds is kept only where no seal was found already,
+    // so every seal found alone is found exactly as before.
+    let again: Vec<Found> = second_chance.into_iter().filter_map(|bbox| fit_and_judge(image, bbox, threshold, params, (min_d, max_d), Reach::PRESSED)).collect();
+    for seal in suppress_overlaps(again) {
+        if !found.iter().any(|k| clash(k, &seal)) {
             found.push(seal);
         }
     }
-    suppress_overlaps(found)
+    found.sort_by(|a, b| (a.bbox[1], a.bbox[0]).cmp(&(b.bbox[1], b.bbox[0])));
+    found
+}
+
+/// The two ends of a region one seal wide and up to two long, each a square of the region's
+/// width: where two seals pressed side by side (or one above the other) would lie.
+fn pair_ends(bbox: [f64; 4]) -> [[f64; 4]; 2] {
+    let [x, y, w, h] = bbox;
+    if w >= h {
+        [[x, y, h, h], [x + w - h, y, h, h]]
+    } else {
+        [[x, y, w, w], [x, y + h - w, w, w]]
+    }
+}
+
+/// How far out, in radii of the ellipse being fitted, ink counts as the ring's edge.
+#[derive(Debug, Clone, Copy)]
+struct Reach {
+    /// Where the outermost ink of each sector is looked for while fitting.
+    fit: f64,
+    /// Where the outermost ink must lie on the ring for the shape to be round.
+    round: f64,
+}
+
+impl Reach {
+    /// A seal alone: a region's box may fall short of a ring that dropped out at its
+    /// edge, and ink beyond the ring in many directions means a logo or a drawing.
+    const ALONE: Reach = Reach { fit: 1.25, round: 1.5 };
+    /// A seal against another: the neighbour's ring lies just beyond this one's.
+    const PRESSED: Reach = Reach { fit: 1.08, round: 1.08 };
 }
 
 /// The page reduced by block means of redness.
@@ -569,7 +616,7 @@ fn sector(dx: f64, dy: f64) -> usize {
 }
 
 /// Fits the ring of a candidate region and weighs the evidence; `None` when it is not a seal.
-fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Params, size: (f64, f64)) -> Option<Found> {
+fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Params, size: (f64, f64), reach: Reach) -> Option<Found> {
     let margin = bbox[2].max(bbox[3]) * 0.12;
     let crop = [bbox[0] - margin, bbox[1] - margin, bbox[2] + 2.0 * margin, bbox[3] + 2.0 * margin];
     let ink = ink_in(image, crop, threshold);
@@ -589,7 +636,7 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
     };
     let mut residual = 1.0;
     for round in 0..4 {
-        let pts = outer_points(&ink, &e, 1.25);
+        let pts = outer_points(&ink, &e, reach.fit);
         let keep: Vec<(f64, f64)> = if round == 0 {
             pts
         } else {
@@ -609,7 +656,7 @@ fn fit_and_judge(image: &RgbImage, bbox: [f64; 4], threshold: f64, params: &Para
         return None;
     }
     // Round: in most directions the outermost ink sits on the fitted ring.
-    let outer = outer_points(&ink, &e, 1.5);
+    let outer = outer_points(&ink, &e, reach.round);
     let on_ring = outer.iter().filter(|&&(x, y)| (0.9..=1.08).contains(&e.rho(x, y))).count();
     let roundness = on_ring as f64 / SECTORS as f64;
     if roundness < params.min_roundness {
@@ -710,16 +757,19 @@ fn suppress_overlaps(mut found: Vec<Found>) -> Vec<Found> {
     found.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
     let mut kept: Vec<Found> = Vec::new();
     for f in found {
-        let clash = kept.iter().any(|k| {
-            let d = ((k.cx - f.cx).powi(2) + (k.cy - f.cy).powi(2)).sqrt();
-            d < 0.5 * k.rx.min(k.ry).max(f.rx.min(f.ry))
-        });
-        if !clash {
+        if !kept.iter().any(|k| clash(k, &f)) {
             kept.push(f);
         }
     }
     kept.sort_by(|a, b| (a.bbox[1], a.bbox[0]).cmp(&(b.bbox[1], b.bbox[0])));
     kept
+}
+
+/// Whether two candidates are one seal: either's centre within half the larger of their
+/// short radii of the other's.
+fn clash(a: &Found, b: &Found) -> bool {
+    let d = ((a.cx - b.cx).powi(2) + (a.cy - b.cy).powi(2)).sqrt();
+    d < 0.5 * a.rx.min(a.ry).max(b.rx.min(b.ry))
 }
 
 #[cfg(test)]
