@@ -465,13 +465,13 @@ fn two_seals_on_one_page() {
     assert_eq!(detected()["seal_two_on_page.jpg"].len(), 2);
 }
 
-/// Two bodies' seals pressed side by side, touching or one over the other's edge (a joint
-/// stamping): both are found where they lie and named; one pressed a quarter over the
+/// Two bodies' seals pressed side by side or one above the other, touching or one over the
+/// other's edge (a joint stamping): both are found where they lie and named; one pressed a quarter over the
 /// other's ring, both found and neither taken for another body (its covered letters may
 /// leave it unconfirmed). Composed from two fixture seals as
 /// ink on ink (the darker of the two at each pixel, channel by channel). Before the second
 /// chance (`seals::detect`, `Reach::PRESSED`), touching rings made one region two seals
-/// long and neither was found; overlapping ones, only one.
+/// long and neither was found; overlapping ones, or one above the other, only one.
 #[test]
 fn seals_pressed_against_each_other_are_both_found() {
     let truth = truth();
@@ -482,10 +482,11 @@ fn seals_pressed_against_each_other_are_both_found() {
     };
     let (left, right) = (piece("seal_body_orange.jpg"), piece("seal_body_magenta.jpg"));
     let config = dossier_verify::config::Config::builtin().expect("built-in config");
-    for gap in [0i64, -30, -60] {
+    let (w, h) = (i64::from(left.0.width()), i64::from(left.0.height()));
+    // The second seal beside the first (touching, 30 and 60 px over its ring), then below it.
+    for (gap, (dx, dy)) in [(0, (w, 5)), (-30, (w - 30, 5)), (-60, (w - 60, 5)), (0, (5, h))] {
         let mut page = image::RgbImage::from_pixel(1240, 1754, image::Rgb([250, 250, 248]));
-        let right_x = 300 + i64::from(left.0.width()) + gap;
-        let places = [((300i64, 800i64), &left), ((right_x, 805), &right)];
+        let places = [((300i64, 800i64), &left), ((300 + dx, 800 + dy), &right)];
         for ((x0, y0), (ink, _)) in places {
             for (x, y, p) in ink.enumerate_pixels() {
                 let at = page.get_pixel_mut((x0 + i64::from(x)) as u32, (y0 + i64::from(y)) as u32);
@@ -493,16 +494,16 @@ fn seals_pressed_against_each_other_are_both_found() {
             }
         }
         let found = seals::detect(1, &page);
-        assert_eq!(found.len(), 2, "gap {gap}: {:?}", found.iter().map(|s| s.bbox).collect::<Vec<_>>());
+        assert_eq!(found.len(), 2, "gap {gap}, second seal at +({dx}, {dy}): {:?}", found.iter().map(|s| s.bbox).collect::<Vec<_>>());
         for ((x0, y0), (ink, issuer)) in places {
             let true_box = [x0 as u32, y0 as u32, ink.width(), ink.height()];
             let seal = found.iter().max_by(|a, b| iou(a.bbox, true_box).total_cmp(&iou(b.bbox, true_box))).expect("two seals");
-            assert!(iou(seal.bbox, true_box) >= 0.8, "gap {gap}: {issuer}'s seal at {:?}, truly {true_box:?}", seal.bbox);
+            assert!(iou(seal.bbox, true_box) >= 0.8, "gap {gap}, second seal at +({dx}, {dy}): {issuer}'s seal at {:?}, truly {true_box:?}", seal.bbox);
             let judged = judged(seal, issuer, &candidates(&config, issuer, &[]), &[], &config);
             if gap >= -30 {
-                assert_eq!(verdict(&judged), read::Identified::Expected, "gap {gap}: {issuer}'s seal named: {:?} {:?}", judged.text, judged.verdicts);
+                assert_eq!(verdict(&judged), read::Identified::Expected, "gap {gap}, second seal at +({dx}, {dy}): {issuer}'s seal named: {:?} {:?}", judged.text, judged.verdicts);
             } else {
-                assert!(!matches!(verdict(&judged), read::Identified::Other(..)), "gap {gap}: {issuer}'s seal not accused: {:?}", judged.verdicts);
+                assert!(!matches!(verdict(&judged), read::Identified::Other(..)), "gap {gap}, second seal at +({dx}, {dy}): {issuer}'s seal not accused: {:?}", judged.verdicts);
             }
         }
     }

@@ -47,6 +47,8 @@ pub struct Params {
     pub max_fill: f64,
     /// Confidence below which a candidate is dropped.
     pub min_confidence: f64,
+    /// The same for a seal found only on a second look, pressed against another.
+    pub min_pressed_confidence: f64,
 }
 
 impl Default for Params {
@@ -65,6 +67,7 @@ impl Default for Params {
             min_roundness: 0.75,
             max_fill: 0.55,
             min_confidence: 0.5,
+            min_pressed_confidence: 0.8,
         }
     }
 }
@@ -202,7 +205,13 @@ pub fn find(image: &RgbImage, params: &Params) -> Vec<Found> {
         }
         match fit_and_judge(image, bbox, threshold, params, (min_d, max_d), Reach::ALONE) {
             Some(seal) => found.push(seal),
-            None => second_chance.push(bbox),
+            None => {
+                second_chance.push(bbox);
+                // One seal and a piece of its neighbour's ring: the seal lies at an end.
+                if hi > lo * 1.1 {
+                    second_chance.extend(pair_ends(bbox));
+                }
+            }
         }
     }
     let mut found = suppress_overlaps(found);
@@ -211,9 +220,16 @@ pub fn find(image: &RgbImage, params: &Params) -> Vec<Found> {
     // around a candidate, pulls its fit outward. Such candidates are fitted again within
     // the ring's own reach; what that finds is kept only where no seal was found already,
     // so every seal found alone is found exactly as before.
-    let again: Vec<Found> = second_chance.into_iter().filter_map(|bbox| fit_and_judge(image, bbox, threshold, params, (min_d, max_d), Reach::PRESSED)).collect();
+    // Fitted this close to other ink, a piece of a seal (its band, part of its ring) can pass
+    // for a ring: a second-chance seal must be clearly one, and lie outside every seal
+    // found (a neighbour's centre lies beyond its own ring).
+    let again: Vec<Found> = second_chance
+        .into_iter()
+        .filter_map(|bbox| fit_and_judge(image, bbox, threshold, params, (min_d, max_d), Reach::PRESSED))
+        .filter(|seal| seal.confidence >= params.min_pressed_confidence)
+        .collect();
     for seal in suppress_overlaps(again) {
-        if !found.iter().any(|k| clash(k, &seal)) {
+        if !found.iter().any(|k| apart(k, &seal) < 1.0) {
             found.push(seal);
         }
     }
@@ -768,8 +784,12 @@ fn suppress_overlaps(mut found: Vec<Found>) -> Vec<Found> {
 /// Whether two candidates are one seal: either's centre within half the larger of their
 /// short radii of the other's.
 fn clash(a: &Found, b: &Found) -> bool {
-    let d = ((a.cx - b.cx).powi(2) + (a.cy - b.cy).powi(2)).sqrt();
-    d < 0.5 * a.rx.min(a.ry).max(b.rx.min(b.ry))
+    apart(a, b) < 0.5
+}
+
+/// The distance between two candidates' centres, in the larger of their short radii.
+fn apart(a: &Found, b: &Found) -> f64 {
+    ((a.cx - b.cx).powi(2) + (a.cy - b.cy).powi(2)).sqrt() / a.rx.min(a.ry).max(b.rx.min(b.ry)).max(1.0)
 }
 
 #[cfg(test)]
