@@ -218,11 +218,10 @@ pub fn find(image: &RgbImage, params: &Params) -> Vec<Found> {
     // Seals pressed against or over another (two bodies stamping side by side): their
     // rings make one region two seals long, or the neighbour's ring, inside the margin
     // around a candidate, pulls its fit outward. Such candidates are fitted again within
-    // the ring's own reach; what that finds is kept only where no seal was found already,
-    // so every seal found alone is found exactly as before.
-    // Fitted this close to other ink, a piece of a seal (its band, part of its ring) can pass
-    // for a ring: a second-chance seal must be clearly one, and lie outside every seal
-    // found (a neighbour's centre lies beyond its own ring).
+    // the ring's own reach. Fitted this close to other ink, a piece of a seal (its band,
+    // part of its ring) can pass for a ring: a seal found so must be clearly one and lie
+    // outside the ring of every seal found (a neighbour's centre does), and it is kept only
+    // where no seal was found already, so every seal found alone is found as before.
     let again: Vec<Found> = second_chance
         .into_iter()
         .filter_map(|bbox| fit_and_judge(image, bbox, threshold, params, (min_d, max_d), Reach::PRESSED))
