@@ -466,12 +466,12 @@ fn two_seals_on_one_page() {
 }
 
 /// Two bodies' seals pressed side by side or one above the other, touching or one over the
-/// other's edge (a joint stamping): both are found where they lie and named; one pressed a quarter over the
-/// other's ring, both found and neither taken for another body (its covered letters may
-/// leave it unconfirmed). Composed from two fixture seals as
-/// ink on ink (the darker of the two at each pixel, channel by channel). Before the second
-/// chance (`seals::detect`, `Reach::PRESSED`), touching rings made one region two seals
-/// long and neither was found; overlapping ones, or one above the other, only one.
+/// other's edge (a joint stamping): both are found where they lie and named; one pressed a
+/// quarter over the other's ring, both found and neither taken for another body (its
+/// covered letters may leave it unconfirmed). Composed from two fixture seals as ink on ink
+/// (the darker of the two at each pixel, channel by channel). Before the second chance
+/// (`seals::detect`, `Reach::PRESSED`), touching rings made one region two seals long and
+/// neither was found; overlapping ones, or one above the other, only one.
 #[test]
 fn seals_pressed_against_each_other_are_both_found() {
     let truth = truth();

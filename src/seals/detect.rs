@@ -232,7 +232,7 @@ pub fn find(image: &RgbImage, params: &Params) -> Vec<Found> {
             found.push(seal);
         }
     }
-    found.sort_by(|a, b| (a.bbox[1], a.bbox[0]).cmp(&(b.bbox[1], b.bbox[0])));
+    in_reading_order(&mut found);
     found
 }
 
@@ -776,8 +776,13 @@ fn suppress_overlaps(mut found: Vec<Found>) -> Vec<Found> {
             kept.push(f);
         }
     }
-    kept.sort_by(|a, b| (a.bbox[1], a.bbox[0]).cmp(&(b.bbox[1], b.bbox[0])));
+    in_reading_order(&mut kept);
     kept
+}
+
+/// Top to bottom, then left to right, by the boxes' corners.
+fn in_reading_order(found: &mut [Found]) {
+    found.sort_by(|a, b| (a.bbox[1], a.bbox[0]).cmp(&(b.bbox[1], b.bbox[0])));
 }
 
 /// Whether two candidates are one seal: either's centre within half the larger of their

@@ -142,8 +142,8 @@ pub fn attribute(extracted: &mut Extracted, config: &Config) {
         })
         .collect();
     for (file, judged) in extracted.files.iter_mut().zip(&judged) {
+        let checked = judged.as_ref().is_some_and(|(wanted, _)| !wanted.is_empty());
         for seal in file.pages.iter_mut().flat_map(|p| p.seals.iter_mut()) {
-            let checked = judged.as_ref().is_some_and(|(wanted, _)| !wanted.is_empty());
             let _seal = tracing::debug_span!("seal", path = %file.path, page = seal.page, checked).entered();
             match judged {
                 Some((wanted, stampers)) if !wanted.is_empty() => {
